@@ -1,0 +1,109 @@
+"""factory_boy factories for the registry's rows."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth import get_user_model
+
+from tracking.models import (
+    CommonProperty,
+    Event,
+    EventProperty,
+    EventStatus,
+    GroupProperty,
+    Property,
+    PropertyGroup,
+    PropertyType,
+    Source,
+    SourceKind,
+    TrackingPlan,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrackingPlan
+
+    key = factory.Sequence(lambda n: f"plan-{n}")
+    name = factory.Sequence(lambda n: f"Plan {n}")
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    plan = factory.SubFactory(PlanFactory)
+    name = factory.Sequence(lambda n: f"Source {n}")
+    kind = SourceKind.WEB
+
+
+class PropertyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Property
+
+    plan = factory.SubFactory(PlanFactory)
+    key = factory.Sequence(lambda n: f"property_{n}")
+    display_name = factory.LazyAttribute(lambda p: p.key.replace("_", " ").title())
+    description = "A property used in tests."
+    type = PropertyType.STRING
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    plan = factory.SubFactory(PlanFactory)
+    key = factory.Sequence(lambda n: f"Thing Happened{n}")
+    display_name = factory.LazyAttribute(lambda e: e.key)
+    description = "An event used in tests."
+    trigger = "When the test says so."
+    status = EventStatus.ACTIVE
+    owner = factory.SubFactory(UserFactory)
+
+
+class EventPropertyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EventProperty
+
+    event = factory.SubFactory(EventFactory)
+    property = factory.SubFactory(
+        PropertyFactory, plan=factory.SelfAttribute("..event.plan")
+    )
+    required = True
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PropertyGroup
+
+    plan = factory.SubFactory(PlanFactory)
+    key = factory.Sequence(lambda n: f"group_{n}")
+    name = factory.Sequence(lambda n: f"Group {n}")
+
+
+class GroupPropertyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GroupProperty
+
+    group = factory.SubFactory(GroupFactory)
+    property = factory.SubFactory(
+        PropertyFactory, plan=factory.SelfAttribute("..group.plan")
+    )
+
+
+class CommonPropertyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommonProperty
+
+    plan = factory.SubFactory(PlanFactory)
+    property = factory.SubFactory(PropertyFactory, plan=factory.SelfAttribute("..plan"))

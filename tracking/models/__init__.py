@@ -1,0 +1,35 @@
+"""The registry's models, re-exported so callers import from `tracking.models`."""
+
+from __future__ import annotations
+
+from tracking.models.events import Event, EventProperty, EventStatus, Tag, TrackedOn
+from tracking.models.groups import CommonProperty, GroupProperty, PropertyGroup
+from tracking.models.plans import AdditionalProperties, NamingConvention, TrackingPlan
+from tracking.models.properties import PrivacyClass, Property, PropertyType
+from tracking.models.sources import (
+    Source,
+    SourceKind,
+    generate_write_key,
+    rotate_write_key,
+)
+
+__all__ = [
+    "AdditionalProperties",
+    "CommonProperty",
+    "Event",
+    "EventProperty",
+    "EventStatus",
+    "GroupProperty",
+    "NamingConvention",
+    "PrivacyClass",
+    "Property",
+    "PropertyGroup",
+    "PropertyType",
+    "Source",
+    "SourceKind",
+    "Tag",
+    "TrackedOn",
+    "TrackingPlan",
+    "generate_write_key",
+    "rotate_write_key",
+]
