@@ -20,6 +20,10 @@ MAX_PATTERN_LENGTH = 1000
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False
 
+# RE2 (and ECMA-262) know Unicode classes such as \p{Han}; Python's parser, used here only for
+# the nesting analysis, does not. Each matches one character, so a literal stands in for it.
+_UNICODE_CLASS = re.compile(r"\\[pP](?:\{[^}]*\}|[A-Za-z])")
+
 # A repeat bounded this high backtracks as badly as an unbounded one when nested.
 _LARGE_REPEAT = 100
 _REPEATS = {sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT, sre_parse.POSSESSIVE_REPEAT}
@@ -53,7 +57,7 @@ def check_pattern(pattern: str) -> None:
         )
         raise UnsafePatternError(msg) from None
     try:
-        tree = sre_parse.parse(pattern)
+        tree = sre_parse.parse(_UNICODE_CLASS.sub("x", pattern))
     except re.error as exc:
         msg = f"The pattern is not a valid regular expression ({exc})."
         raise UnsafePatternError(msg) from None
