@@ -1,0 +1,14 @@
+"""The Django admin where PMs edit the tracking plan; importing it registers every model."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from tracking.admin import events, groups, plans, properties, sources
+
+admin.site.site_header = _("Tracking Plan Governance")
+admin.site.site_title = _("Tracking Plan Governance")
+admin.site.index_title = _("Tracking plans")
+
+__all__ = ["events", "groups", "plans", "properties", "sources"]

@@ -1,0 +1,125 @@
+"""Changelist actions: deprecate and duplicate events, rotate sources' write keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from tracking.admin.inlines import masked_write_key
+from tracking.editing import deprecate_event, duplicate_event, free_copy_key
+from tracking.models import Event, EventStatus, Source, rotate_write_key
+
+
+@admin.action(description=_("Deprecate selected events"), permissions=["change"])
+def deprecate_events(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Event]
+) -> None:
+    events = list(queryset.exclude(status=EventStatus.DEPRECATED))
+    for event in events:
+        deprecate_event(event, by=request.user)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "Deprecated %(count)d event. It stays in the plan, flagged, until a "
+            "published version removes it.",
+            "Deprecated %(count)d events. They stay in the plan, flagged, until a "
+            "published version removes them.",
+            len(events),
+        )
+        % {"count": len(events)},
+        messages.SUCCESS,
+    )
+
+
+@admin.action(description=_("Duplicate selected events as drafts"), permissions=["add"])
+def duplicate_events(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Event]
+) -> None:
+    copies = []
+    for event in queryset.select_related("plan"):
+        try:
+            copies.append(
+                duplicate_event(event, key=free_copy_key(event), by=request.user)
+            )
+        except ValidationError as exc:
+            modeladmin.message_user(
+                request,
+                _("Could not duplicate “%(key)s”: %(reason)s")
+                % {"key": event.key, "reason": " ".join(exc.messages)},
+                messages.ERROR,
+            )
+    if copies:
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:tracking_event_change", args=[copy.pk]), copy.key)
+                for copy in copies
+            ),
+        )
+        modeladmin.message_user(
+            request,
+            format_html(
+                "{} {}",
+                _("Created draft copies; give them their real keys:"),
+                links,
+            ),
+            messages.SUCCESS,
+        )
+
+
+@admin.action(
+    description=_("Rotate write keys of selected sources"), permissions=["change"]
+)
+def rotate_write_keys(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Source]
+) -> TemplateResponse:
+    """Ask first; on confirmation rotate and show the new keys once."""
+    sources = list(queryset.select_related("plan"))
+    confirmed = request.POST.get("confirm") == "yes"
+    rotated = (
+        [(source, rotate_write_key(source)) for source in sources] if confirmed else []
+    )
+    hidden = [("action", "rotate_write_keys"), ("confirm", "yes")] + [
+        (admin.helpers.ACTION_CHECKBOX_NAME, str(source.pk)) for source in sources
+    ]
+    return rotation_page(
+        request,
+        modeladmin,
+        sources=sources,
+        rotated=rotated,
+        hidden=hidden,
+        form_action=reverse("admin:tracking_source_changelist"),
+    )
+
+
+def rotation_page(
+    request: HttpRequest,
+    modeladmin: admin.ModelAdmin,
+    *,
+    sources: list[Source],
+    rotated: list[tuple[Source, str]],
+    hidden: list[tuple[str, str]],
+    form_action: str,
+) -> TemplateResponse:
+    context: dict[str, Any] = {
+        **modeladmin.admin_site.each_context(request),
+        "opts": modeladmin.opts,
+        "title": _("Write keys rotated") if rotated else _("Rotate write keys?"),
+        "pending": [(source, masked_write_key(source)) for source in sources],
+        "rotated": rotated,
+        "hidden": hidden,
+        "form_action": form_action,
+    }
+    return TemplateResponse(
+        request, "admin/tracking/source/rotate_write_key.html", context
+    )
