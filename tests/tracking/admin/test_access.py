@@ -69,3 +69,19 @@ def test_login_page_offers_the_language_switcher(client, db):
 
     assert html.count('action="/i18n/setlang/"') == 1
     assert "用户名" in html
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize(
+    "model", ["trackingplan", "event", "property", "propertygroup", "source", "tag"]
+)
+def test_every_list_and_add_page_renders(pm_client, plan, model, language):
+    event = EventFactory(plan=plan, description="")
+    PropertyFactory(plan=plan, key="product_id")
+    event.tags.create(name="checkout")
+
+    for page in ("", "add/"):
+        response = pm_client.get(
+            f"/admin/tracking/{model}/{page}", HTTP_ACCEPT_LANGUAGE=language
+        )
+        assert response.status_code == 200, page

@@ -253,3 +253,12 @@ def test_changelist_searches_keys_display_names_and_descriptions(
     response = pm_client.get(CHANGELIST_URL, {"q": term})
 
     assert [e.key for e in response.context["cl"].result_list] == expected
+
+
+def test_add_page_starts_in_the_filtered_plan_owned_by_the_pm(pm_client, pm, plan):
+    response = pm_client.get(
+        ADD_URL, {"_changelist_filters": f"plan__id__exact={plan.pk}"}
+    )
+
+    initial = response.context["adminform"].form.initial
+    assert (initial["plan"], initial["owner"]) == (plan.pk, pm.pk)
