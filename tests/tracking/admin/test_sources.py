@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.factories import SourceFactory
+from django.contrib.auth.models import Permission
+
+from tests.factories import SourceFactory, UserFactory
 
 
 def test_rotation_page_asks_before_rotating(pm_client):
@@ -49,3 +51,18 @@ def test_rotate_action_rotates_only_after_confirmation(pm_client):
     other.refresh_from_db()
     assert chosen.write_key != keys[0]
     assert other.write_key == keys[1]
+
+
+def test_staff_who_may_only_view_sources_cannot_rotate_a_key(client, db):
+    viewer = UserFactory(username="viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_source"))
+    client.force_login(viewer)
+    source = SourceFactory()
+    old_key = source.write_key
+
+    response = client.post(
+        f"/admin/tracking/source/{source.pk}/rotate-write-key/", {"confirm": "yes"}
+    )
+
+    source.refresh_from_db()
+    assert (response.status_code, source.write_key) == (403, old_key)
