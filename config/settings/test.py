@@ -11,3 +11,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests never serve collected static files; WhiteNoise would warn that STATIC_ROOT is missing.
+_WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
+MIDDLEWARE = [m for m in MIDDLEWARE if m != _WHITENOISE]  # noqa: F405

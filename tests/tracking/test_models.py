@@ -216,3 +216,11 @@ def test_history_records_who_changed_an_event():
     event.display_name = "商品详情浏览"
     event.save()
     assert [h.display_name for h in event.history.all()] == ["商品详情浏览", "商品浏览"]
+
+
+def test_attachment_checks_run_while_the_event_is_still_unsaved():
+    plan = PlanFactory()
+    event = Event(plan=plan, key="Product Viewed")
+    foreign = PropertyFactory()
+    errors = errors_of(EventProperty(event=event, property=foreign))
+    assert errors["property"] == ["This property belongs to another plan."]

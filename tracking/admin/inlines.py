@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
@@ -12,7 +11,6 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from tracking.admin.fields import OVERRIDES
-from tracking.constraints import narrowing_errors
 from tracking.models import (
     CommonProperty,
     EventProperty,
@@ -20,7 +18,6 @@ from tracking.models import (
     Property,
     Source,
 )
-from tracking.models.groups import same_plan_error
 from tracking.naming import fold_key
 
 NARROWING_FIELDS = (
@@ -32,18 +29,8 @@ NARROWING_FIELDS = (
 )
 
 
-def add_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a model's per-field errors on the form, unknown fields as non-field errors."""
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)
-
-
 class PlanPropertyFormSet(BaseInlineFormSet):
-    """Rows that pick a property: offered only the parent's plan's top-level properties.
-
-    TRICKY: while the parent is being added it has no primary key, so the rows' own `clean()`
-    skips its checks (it keys on `event_id`/`group_id`); `clean_unsaved_row` runs them here.
-    """
+    """Rows that pick a property: offered only the parent's plan's top-level properties."""
 
     def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
         super().add_fields(form, index)
@@ -56,28 +43,6 @@ class PlanPropertyFormSet(BaseInlineFormSet):
     def plan_id(self) -> int | None:
         return self.instance.plan_id
 
-    def clean(self) -> None:
-        super().clean()
-        if self.instance.pk:
-            return
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if data and data.get("property") and not data.get("DELETE"):
-                self.clean_unsaved_row(form, data["property"])
-
-    def clean_unsaved_row(self, form: forms.ModelForm, prop: Property) -> None:
-        error = same_plan_error(prop, self.plan_id)
-        if error is not None:
-            add_errors(form, error)
-
-
-class EventPropertyFormSet(PlanPropertyFormSet):
-    def clean_unsaved_row(self, form: forms.ModelForm, prop: Property) -> None:
-        super().clean_unsaved_row(form, prop)
-        errors = narrowing_errors(prop.constraints(), form.instance.narrowing())
-        if errors:
-            add_errors(form, ValidationError(errors))
-
 
 class CommonPropertyFormSet(PlanPropertyFormSet):
     @property
@@ -88,7 +53,7 @@ class CommonPropertyFormSet(PlanPropertyFormSet):
 class EventPropertyInline(admin.StackedInline):
     model = EventProperty
     formfield_overrides = OVERRIDES
-    formset = EventPropertyFormSet
+    formset = PlanPropertyFormSet
     autocomplete_fields = ["property"]
     extra = 0
     fieldsets = [

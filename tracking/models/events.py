@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from tracking import naming
 from tracking.constraints import Constraints, narrowing_errors
-from tracking.models.groups import PropertyGroup, same_plan_error
+from tracking.models.groups import PropertyGroup, related_or_none, same_plan_error
 from tracking.models.keys import KeyedModel
 from tracking.models.plans import TrackingPlan
 from tracking.models.properties import ConstrainedFields, Property
@@ -207,11 +207,14 @@ class EventProperty(ConstrainedFields):
         )
 
     def clean(self) -> None:
-        if not (self.event_id and self.property_id):
+        # TRICKY: read the related objects, not their ids: while an event is being added with
+        # its attachments, the event has no primary key yet but is already set on each row.
+        event, prop = related_or_none(self, "event"), related_or_none(self, "property")
+        if event is None or prop is None:
             return
-        error = same_plan_error(self.property, self.event.plan_id)
+        error = same_plan_error(prop, event.plan_id)
         if error:
             raise error
-        errors = narrowing_errors(self.property.constraints(), self.narrowing())
+        errors = narrowing_errors(prop.constraints(), self.narrowing())
         if errors:
             raise ValidationError(errors)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -31,6 +33,14 @@ def same_plan_error(
             }
         )
     return None
+
+
+def related_or_none(row: models.Model, name: str) -> Any:
+    """The row's related object for a foreign key, or None when it is not set yet."""
+    try:
+        return getattr(row, name)
+    except ObjectDoesNotExist:
+        return None
 
 
 class PropertyGroup(KeyedModel):
@@ -113,8 +123,9 @@ class GroupProperty(models.Model):
         return f"{self.group} · {self.property}"
 
     def clean(self) -> None:
-        if self.group_id and self.property_id:
-            error = same_plan_error(self.property, self.group.plan_id)
+        group, prop = related_or_none(self, "group"), related_or_none(self, "property")
+        if group is not None and prop is not None:
+            error = same_plan_error(prop, group.plan_id)
             if error:
                 raise error
 
