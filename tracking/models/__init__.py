@@ -12,8 +12,20 @@ from tracking.models.sources import (
     generate_write_key,
     rotate_write_key,
 )
+from tracking.models.versions import (
+    Bump,
+    ChangeRequest,
+    ChangeStatus,
+    PlanVersion,
+    ReviewComment,
+)
 
 __all__ = [
+    "Bump",
+    "ChangeRequest",
+    "ChangeStatus",
+    "PlanVersion",
+    "ReviewComment",
     "AdditionalProperties",
     "CommonProperty",
     "Event",

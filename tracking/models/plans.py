@@ -76,6 +76,13 @@ class TrackingPlan(models.Model):
         default=AdditionalProperties.ALLOW,
         help_text=_("Whether live events may carry properties the plan does not list."),
     )
+    requires_approval = models.BooleanField(
+        _("requires approval"),
+        default=False,
+        help_text=_(
+            "Publishing needs a change request approved by someone other than its author."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     history = HistoricalRecords()
