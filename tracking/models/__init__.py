@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tracking.models.events import Event, EventProperty, EventStatus, Tag, TrackedOn
 from tracking.models.groups import CommonProperty, GroupProperty, PropertyGroup
+from tracking.models.members import PlanMembership, plans_visible_to
 from tracking.models.plans import AdditionalProperties, NamingConvention, TrackingPlan
 from tracking.models.properties import PrivacyClass, Property, PropertyType
 from tracking.models.sources import (
@@ -12,6 +13,7 @@ from tracking.models.sources import (
     generate_write_key,
     rotate_write_key,
 )
+from tracking.models.tokens import ApiToken, issue_token, revoke_token
 from tracking.models.versions import (
     Bump,
     ChangeRequest,
@@ -21,6 +23,11 @@ from tracking.models.versions import (
 )
 
 __all__ = [
+    "ApiToken",
+    "PlanMembership",
+    "issue_token",
+    "plans_visible_to",
+    "revoke_token",
     "Bump",
     "ChangeRequest",
     "ChangeStatus",
