@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 
 from tests.factories import UserFactory
 
@@ -24,3 +24,27 @@ def pm(db):
 def outsider(db):
     """Someone with an account but no access to the admin."""
     return UserFactory(username="outsider")
+
+
+def _with_role(username: str, role: str):
+    user = UserFactory(username=username)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def approver(db):
+    """Reviews and approves change requests (the approver role); not staff."""
+    return _with_role("approver", "approver")
+
+
+@pytest.fixture
+def engineer(db):
+    """Pulls the plan through the API and manages their own tokens (the engineer role)."""
+    return _with_role("engineer", "engineer")
+
+
+@pytest.fixture
+def qa(db):
+    """Reads plans and reports (the viewer role)."""
+    return _with_role("qa", "viewer")

@@ -5,10 +5,12 @@ Every variable is documented in the README's configuration table.
 
 from __future__ import annotations
 
+import re
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -45,6 +47,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "tracking",
     "governance",
@@ -156,10 +161,72 @@ EMAIL_BACKEND = env_str(
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tracking-plan@localhost")
 
 # ---------------------------------------------------------------------------
-# Django REST framework — the API arrives with the engineers' API
+# Django REST framework — the engineers' API under /api/v1/
+# https://www.django-rest-framework.org/api-guide/settings/
 # ---------------------------------------------------------------------------
+_RATE = re.compile(r"[1-9][0-9]*/(?:second|minute|hour|day|s|m|h|d)")
+
+
+def _env_rate(name: str, default: str) -> str:
+    """A DRF throttle rate such as `5000/hour`, refused at start when malformed."""
+    value = env_str(name, default).strip()
+    if not _RATE.fullmatch(value):
+        msg = f"{name}={value!r} is not a rate like 5000/hour or 20/minute."
+        raise ImproperlyConfigured(msg)
+    return value
+
+
 REST_FRAMEWORK = {
+    # Token first: its `WWW-Authenticate` header makes a missing login a 401, not a 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tracking.api.tokens.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "tracking.api.pagination.PagePagination",
+    "PAGE_SIZE": env_int("API_PAGE_SIZE", default=50),
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": _env_rate("API_THROTTLE_ANON_RATE", "60/minute"),
+        "user": _env_rate("API_THROTTLE_USER_RATE", "5000/hour"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "tracking.api.errors.api_exception_handler",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+# OpenAPI 3 by drf-spectacular; Swagger UI served from the sidecar package (works offline).
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tracking Plan Governance API",
+    "DESCRIPTION": (
+        "Read and edit tracking plans. Authenticate with `Authorization: Bearer <token>`; "
+        'every error is `{"error": {"code", "message", "details"}}`.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "NamingConventionEnum": "tracking.models.plans.NamingConvention",
+        "PropertyTypeEnum": "tracking.models.properties.PropertyType",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tracking.api.schema.add_error_responses",
+    ],
 }
 
 # ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +65,18 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
 
+    def clean(self) -> None:
+        new_and_past = self.pk is None and self.expires_at is not None
+        if new_and_past and self.expires_at <= timezone.now():  # type: ignore[operator]
+            raise ValidationError({"expires_at": _("Choose a time in the future.")})
+
+    def assign_secret(self) -> str:
+        """Give the unsaved row a new secret; returns the token, which only the caller sees."""
+        raw = TOKEN_MARK + secrets.token_urlsafe(32)
+        self.prefix = raw[:PREFIX_LENGTH]
+        self.digest = token_digest(raw)
+        return raw
+
     def is_usable(self, *, now: datetime) -> bool:
         if self.revoked_at is not None:
             return False
@@ -74,14 +87,9 @@ def issue_token(
     user: AbstractBaseUser, *, name: str, expires_at: datetime | None = None
 ) -> tuple[ApiToken, str]:
     """Create a token for the user. Returns the row and the token, which is never stored."""
-    raw = TOKEN_MARK + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user,
-        name=name,
-        prefix=raw[:PREFIX_LENGTH],
-        digest=token_digest(raw),
-        expires_at=expires_at,
-    )
+    token = ApiToken(user=user, name=name, expires_at=expires_at)
+    raw = token.assign_secret()
+    token.save()
     return token, raw
 
 

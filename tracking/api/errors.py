@@ -1,0 +1,133 @@
+"""One error shape for the whole API: `{"error": {"code", "message", "details"}}`.
+
+`api_exception_handler` renders DRF's exceptions, Django's validation and permission errors,
+deleting a row still in use, and the registry's domain errors (`tracking.errors`).
+`not_found` and `server_error` do the same for requests under /api/ that Django answers itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import set_rollback
+
+from tracking.errors import TrackingError
+
+API_PREFIX = "/api/"
+_PROTECTED_SHOWN = 20
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": code,
+            "message": message,
+            "details": details if details is not None else {},
+        }
+    }
+
+
+def validation_details(error: DjangoValidationError) -> dict[str, list[str]]:
+    """A Django validation error as field → messages, with DRF's name for non-field errors."""
+    if not hasattr(error, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: list(error.messages)}
+    return {
+        api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: list(
+            messages
+        )
+        for field, messages in error.message_dict.items()
+    }
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's exception handler. Returns None for unexpected errors, which Django reports."""
+    if isinstance(exc, TrackingError):
+        set_rollback()
+        return Response(
+            error_body(exc.code, exc.message, exc.details), status=exc.status
+        )
+    if isinstance(exc, ProtectedError):
+        set_rollback()
+        return Response(_in_use_body(exc), status=409)
+    api_exc = _as_api_exception(exc)
+    if api_exc is None:
+        return None
+    set_rollback()
+    return Response(
+        _api_exception_body(api_exc),
+        status=api_exc.status_code,
+        headers=_headers(api_exc),
+    )
+
+
+def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
+    if isinstance(exc, exceptions.APIException):
+        return exc
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied()
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(validation_details(exc))
+    return None
+
+
+def _api_exception_body(exc: exceptions.APIException) -> dict[str, Any]:
+    if isinstance(exc, exceptions.ValidationError):
+        details = exc.detail
+        if isinstance(details, list):
+            details = {api_settings.NON_FIELD_ERRORS_KEY: details}
+        return error_body("invalid", _("Some fields are not valid."), details)
+    details: dict[str, Any] = {}
+    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        details["retry_after"] = int(exc.wait)
+    code = getattr(exc.detail, "code", None) or exc.default_code
+    return error_body(str(code), str(exc.detail), details)
+
+
+def _headers(exc: exceptions.APIException) -> dict[str, str]:
+    headers = {}
+    auth_header = getattr(exc, "auth_header", None)
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
+    wait = getattr(exc, "wait", None)
+    if wait is not None:
+        headers["Retry-After"] = str(int(wait))
+    return headers
+
+
+def _in_use_body(exc: ProtectedError) -> dict[str, Any]:
+    users = sorted(str(row) for row in exc.protected_objects)
+    return error_body(
+        "in_use",
+        _("This row is still used by others; remove those uses first."),
+        {"used_by": users[:_PROTECTED_SHOWN], "count": len(users)},
+    )
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 page, or the API's error shape for paths under /api/."""
+    if request.path.startswith(API_PREFIX):
+        body = error_body("not_found", _("Nothing is found at this address."))
+        return JsonResponse(body, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 page, or the API's error shape for paths under /api/."""
+    if request.path.startswith(API_PREFIX):
+        body = error_body(
+            "server_error", _("Something went wrong on our side; it has been logged.")
+        )
+        return JsonResponse(body, status=500)
+    return defaults.server_error(request)

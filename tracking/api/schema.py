@@ -1,0 +1,79 @@
+"""OpenAPI additions: the bearer-token security scheme and the error responses of every call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Every error the API answers has this shape.",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "description": "Stable snake_case code scripts can match on.",
+                    "example": "not_found",
+                },
+                "message": {
+                    "type": "string",
+                    "description": "What went wrong, for people.",
+                },
+                "details": {
+                    "type": "object",
+                    "additionalProperties": True,
+                    "description": "For invalid input: the messages per field.",
+                },
+            },
+            "required": ["code", "message", "details"],
+        }
+    },
+    "required": ["error"],
+}
+
+_ERRORS = {
+    "400": "The input is not valid (details per field).",
+    "401": "No credentials, or an unknown, revoked or expired token.",
+    "403": "The caller's role does not allow this.",
+    "404": "Not found, or not in a plan the caller may see.",
+    "429": "Too many requests; retry after the `Retry-After` seconds.",
+}
+_WRITES = {"post", "put", "patch", "delete"}
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "tracking.api.tokens.BearerTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API token: `Authorization: Bearer <token>`.",
+        }
+
+
+def add_error_responses(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """Postprocessing hook: declare the shared error shape on every operation."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = (
+        ERROR_SCHEMA
+    )
+    reference = {"$ref": "#/components/schemas/Error"}
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            for status, description in _ERRORS.items():
+                if status == "400" and method not in _WRITES:
+                    continue
+                operation["responses"].setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": reference}},
+                    },
+                )
+    return result

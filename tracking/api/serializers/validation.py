@@ -1,0 +1,50 @@
+"""Serializers that hold the API to the models' own rules: the would-be row is `full_clean`ed."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model
+from rest_framework import serializers
+
+from tracking.api.errors import validation_details
+
+
+class ModelCleanSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """Validates input, then runs the model's `full_clean` on the row it would write.
+
+    A new row takes its plan (or event, or group) from `context["parent"]`, given by the view
+    from the address. Model errors come back as field errors, like the admin shows them.
+    """
+
+    # Filled in on save, never given: excluded from the check like the admin's forms do.
+    clean_exclude: tuple[str, ...] = ("key_folded",)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        row = self.would_be_row(attrs)
+        try:
+            row.full_clean(exclude=self._excluded(row))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(validation_details(exc)) from exc
+        return attrs
+
+    def would_be_row(self, attrs: dict[str, Any]) -> Model:
+        model = self.Meta.model
+        concrete = {f.name for f in model._meta.concrete_fields}
+        values = {name: value for name, value in attrs.items() if name in concrete}
+        if self.instance is None:
+            return model(**self.context.get("parent", {}), **values)
+        row = copy.copy(self.instance)
+        for name, value in values.items():
+            setattr(row, name, value)
+        return row
+
+    def _excluded(self, row: Model) -> list[str]:
+        many = [f.name for f in row._meta.many_to_many]
+        return [*self.clean_exclude, *many]
+
+    def create(self, validated_data: dict[str, Any]) -> Any:
+        return super().create({**validated_data, **self.context.get("parent", {})})
