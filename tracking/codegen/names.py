@@ -19,7 +19,7 @@ HASH_LENGTH = 6
 FALLBACK_WORD = "event"
 
 _SEPARATORS = re.compile(r"[\s_\-.:/]+")
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+[0-9]*|[0-9]+")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

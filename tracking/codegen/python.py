@@ -193,7 +193,7 @@ def _field(
     doc = doc_lines(
         ": ".join(p for p in (spec.display_name, spec.description) if p),
         note,
-        " ".join(constraint_notes(spec)),
+        " ".join([*_unlisted_values(spec), *constraint_notes(spec)]),
         examples_text(spec.examples),
     )
     return _Field(
@@ -239,6 +239,14 @@ def _value_type(
     return literal or _SCALARS.get(type_, "Any")
 
 
+def _unlisted_values(spec: PropertySpec) -> list[str]:
+    """The allowed values, when the type cannot list them (Literal holds no floats)."""
+    if not spec.enum or _literal(spec.enum):
+        return []
+    shown = ", ".join(json.dumps(v, ensure_ascii=False) for v in spec.enum)
+    return [f"{'Each item: one' if spec.type == ARRAY else 'One'} of {shown}."]
+
+
 def _literal(values: tuple[Any, ...]) -> str:
     """`Literal[...]` of the allowed values, or "" when Literal cannot hold them (floats)."""
     if not values or not all(isinstance(v, str | int) or v is None for v in values):
@@ -277,8 +285,9 @@ def _is_attribute(key: str) -> bool:
 
 def _class_syntax(cls: _Class) -> str:
     lines = [f"class {cls.name}(TypedDict, total=False):", _docstring(cls.doc, depth=1)]
-    for f in cls.fields:
-        lines.append("")
+    for index, f in enumerate(cls.fields):
+        if index == 0 or f.doc or cls.fields[index - 1].doc:
+            lines.append("")
         lines.extend(_comments(f.doc, depth=1))
         lines.append(f"{INDENT}{f.key}: {_annotation(f)}")
     return "\n".join(lines) + "\n"

@@ -129,7 +129,7 @@ def _member(spec: PropertySpec, *, required: bool, note: str, depth: int) -> str
     doc = doc_lines(
         " — ".join(p for p in (spec.display_name, spec.description) if p),
         note,
-        "\n".join(constraint_notes(spec)),
+        " ".join(constraint_notes(spec)),
         examples_text(spec.examples),
     )
     optional = "" if required else "?"
