@@ -1,8 +1,8 @@
 """What every code generator offers, the generator version, and the content hash of its output.
 
 A generator turns a plan snapshot into one source file of typed tracking calls. The file names
-the plan, its version and a content hash: the SHA-256 of everything below the header, so two
-versions whose generated code is the same carry the same hash.
+the plan, its version and a content hash: the SHA-256 of the text after its CONTENT_HASH line,
+so two versions whose generated code is the same carry the same hash.
 """
 
 from __future__ import annotations
