@@ -135,3 +135,29 @@ def test_privacy_class_does_not_change_what_is_valid(privacy_class):
     validator = Draft202012Validator(schema, format_checker=FormatChecker())
     verdicts = [validator.is_valid({"phone": value}) for value in ("13800138000", 7)]
     assert verdicts == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("type_", "bound", "verdicts"),
+    [
+        pytest.param(
+            "integer",
+            "9007199254740993",
+            {9007199254740993: True, 9007199254740994: False},
+            id="integer-beyond-2**53",
+        ),
+        pytest.param(
+            "number",
+            "0.1000000000000000055511151231257828",
+            # The float 0.1 is 0.1000000000000000055511151231257827021…, just below.
+            {0.1: True, 0.10000000000000002: False},
+            id="decimal-finer-than-a-float",
+        ),
+    ],
+)
+def test_bounds_beyond_float_precision_compare_exactly(type_, bound, verdicts):
+    snapshot = plan(event("A", optional(prop("n", type_, maximum=bound))))
+    schema = event_schema(snapshot, "A", version=VERSION, base_url=BASE_URL)
+    Draft202012Validator.check_schema(schema)
+    validator = Draft202012Validator(schema)
+    assert {value: validator.is_valid({"n": value}) for value in verdicts} == verdicts
