@@ -20,9 +20,10 @@ MAX_PATTERN_LENGTH = 1000
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False
 
-# RE2 (and ECMA-262) know Unicode classes such as \p{Han}; Python's parser, used here only for
-# the nesting analysis, does not. Each matches one character, so a literal stands in for it.
-_UNICODE_CLASS = re.compile(r"\\[pP](?:\{[^}]*\}|[A-Za-z])")
+# Patterns must mean the same to every validator that reads the generated schemas: RE2 here,
+# ECMA-262 in browsers and SDKs, Python's `re` in the reference validator. Unicode classes such
+# as \p{Han} and inline flags such as (?i) are not understood by all of them.
+_NOT_PORTABLE = re.compile(r"\\[pP]|\(\?[a-zA-Z]")
 
 # A repeat bounded this high backtracks as badly as an unbounded one when nested.
 _LARGE_REPEAT = 100
@@ -56,8 +57,15 @@ def check_pattern(pattern: str) -> None:
             f"look-around, which cannot be checked in linear time ({reason})."
         )
         raise UnsafePatternError(msg) from None
+    if _NOT_PORTABLE.search(pattern):
+        msg = (
+            "The pattern uses a Unicode class such as \\p{Han} or an inline flag such as "
+            "(?i), which not every validator understands. Use a character range instead, "
+            "e.g. [\\u4e00-\\u9fff] for Chinese characters, or list both cases, e.g. [Aa]."
+        )
+        raise UnsafePatternError(msg)
     try:
-        tree = sre_parse.parse(_UNICODE_CLASS.sub("x", pattern))
+        tree = sre_parse.parse(pattern)
     except re.error as exc:
         msg = f"The pattern is not a valid regular expression ({exc})."
         raise UnsafePatternError(msg) from None

@@ -12,6 +12,7 @@ ERROR_SCHEMA: dict[str, Any] = {
     "properties": {
         "error": {
             "type": "object",
+            "description": "What went wrong.",
             "properties": {
                 "code": {
                     "type": "string",

@@ -26,7 +26,7 @@ def plan(db):
 
 
 def member(user, plan):
-    PlanMembership.objects.create(user=user, plan=plan)
+    PlanMembership.objects.get_or_create(user=user, plan=plan)
     return user
 
 
