@@ -61,7 +61,7 @@ def check_pattern(pattern: str) -> None:
         msg = (
             "The pattern uses a Unicode class such as \\p{Han} or an inline flag such as "
             "(?i), which not every validator understands. Use a character range instead, "
-            "e.g. [\\u4e00-\\u9fff] for Chinese characters, or list both cases, e.g. [Aa]."
+            "e.g. [一-龥] for Chinese characters, or list both cases, e.g. [Aa]."
         )
         raise UnsafePatternError(msg)
     try:
