@@ -5,10 +5,30 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from tracking.admin import events, groups, members, plans, properties, sources, tokens
+from tracking.admin import (
+    change_requests,
+    events,
+    groups,
+    members,
+    plans,
+    properties,
+    sources,
+    tokens,
+    versions,
+)
 
 admin.site.site_header = _("Tracking Plan Governance")
 admin.site.site_title = _("Tracking Plan Governance")
 admin.site.index_title = _("Tracking plans")
 
-__all__ = ["events", "groups", "members", "plans", "properties", "sources", "tokens"]
+__all__ = [
+    "change_requests",
+    "events",
+    "groups",
+    "members",
+    "plans",
+    "properties",
+    "sources",
+    "tokens",
+    "versions",
+]

@@ -88,6 +88,7 @@ class TrackingPlanAdmin(SimpleHistoryAdmin):
             },
         ),
         (_("Live data"), {"fields": ["additional_properties"]}),
+        (_("Publishing"), {"fields": ["requires_approval"]}),
         (
             _("Record"),
             {"classes": ["collapse"], "fields": ["created_at", "updated_at"]},
