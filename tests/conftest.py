@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.utils import translation
 
 from tests.factories import UserFactory
 
@@ -48,3 +49,10 @@ def engineer(db):
 def qa(db):
     """Reads plans and reports (the viewer role)."""
     return _with_role("qa", "viewer")
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """A request in Chinese must not leave Chinese active for the next test in the worker."""
+    yield
+    translation.activate("en")
