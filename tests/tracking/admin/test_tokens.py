@@ -68,10 +68,12 @@ def test_revoke_action_stops_the_selected_tokens(pm_client, pm):
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 @pytest.mark.parametrize("model", ["apitoken", "planmembership"])
 def test_token_and_member_pages_render(pm_client, pm, plan, model, language):
-    issue_token(pm, name="ci")
-    PlanMembership.objects.create(plan=plan, user=pm)
+    rows = {
+        "apitoken": issue_token(pm, name="ci")[0],
+        "planmembership": PlanMembership.objects.create(plan=plan, user=pm),
+    }
 
-    for page in ("", "add/", "1/change/"):
+    for page in ("", "add/", f"{rows[model].pk}/change/"):
         response = pm_client.get(
             f"/admin/tracking/{model}/{page}", HTTP_ACCEPT_LANGUAGE=language
         )
