@@ -13,7 +13,7 @@ from tests.factories import (
     SourceFactory,
 )
 from tests.tracking.api.conftest import member
-from tracking.models import EventStatus
+from tracking.models import Event, EventStatus, issue_token
 
 EVENTS = "/api/v1/plans/shop-app/events"
 
@@ -285,3 +285,12 @@ def test_ordering_by_key_descending(as_user, viewer, plan, product_viewed):
     results = as_user(viewer).get(EVENTS, {"ordering": "-key"}).json()["results"]
 
     assert [e["key"] for e in results] == ["Product Viewed", "Cart Viewed"]
+
+
+def test_history_records_the_token_holder_as_the_author(api, editor, plan):
+    _token, raw = issue_token(editor, name="ci")
+
+    api.post(EVENTS, {"key": "Cart Viewed"}, HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    event = Event.objects.get(key="Cart Viewed")
+    assert event.history.get().history_user == editor
