@@ -185,11 +185,13 @@ class _Writer:
     ) -> TrackingPlan | None:
         if plan is None:
             return self._new_plan(create) if create is not None else None
+        if not self.doc.exact:
+            # A foreign format's conventions and policy are guesses from its content: good
+            # enough to create a plan with, not to change an existing plan's rules.
+            self.unchanged += 1
+            return plan
         values = self._plan_values()
-        if self.doc.exact:
-            values.update(
-                name=self.doc.plan.name, description=self.doc.plan.description
-            )
+        values.update(name=self.doc.plan.name, description=self.doc.plan.description)
         values = {k: v for k, v in values.items() if v is not None}
         fields = self._write(plan, values, new=False, kind="plan", key=plan.key)
         self._record(fields, new=False, kind="plan", key=plan.key)

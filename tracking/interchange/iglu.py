@@ -13,7 +13,7 @@ import io
 import re
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
@@ -24,12 +24,14 @@ from tracking.interchange.document import (
     EventDoc,
     ParseResult,
     PlanSettings,
+    Problem,
     ProblemLog,
     failed,
 )
 from tracking.interchange.files import FileFormatError, decode_json, encode_json
 from tracking.interchange.json_schema import (
     DISPLAY_NAME_KEYWORD,
+    FILE_SEPARATOR,
     path,
     property_schema,
     read_object_properties,
@@ -78,9 +80,12 @@ def parse_iglu_files(
         except FileFormatError as exc:
             log.error(name, str(exc))
             continue
-        schema = _read_schema(value, name, log, event_naming)
-        if schema is not None:
-            schemas.append(schema)
+        own = ProblemLog()
+        schema = _read_schema(value, name, own, event_naming)
+        if schema is None:
+            log.problems += own.problems
+        else:
+            schemas.append(replace(schema, problems=tuple(own.problems)))
     kept = _highest_versions(schemas, log)
     _note_vendors(kept, log)
     forbid = bool(kept) and all(s.forbids for s in kept)
@@ -99,6 +104,7 @@ class _Schema:
     vendor: str
     version: tuple[int, int, int]
     forbids: bool
+    problems: tuple[Problem, ...] = ()
 
     @property
     def version_text(self) -> str:
@@ -111,18 +117,19 @@ def _read_schema(
     if not isinstance(value, dict):
         log.error(where, _("A self-describing schema is a JSON object."))
         return None
+    inside = where + FILE_SEPARATOR
     described = _self(value, where, log)
     if described is None:
         return None
     vendor, name, version = described
     if value.get("$schema", SELF_DESCRIBING) != SELF_DESCRIBING:
         log.note(
-            path(where, "$schema"),
+            path(inside, "$schema"),
             _("Not the self-describing meta-schema; read as one anyway."),
         )
     for key in sorted(value.keys() - _TOP_LEVEL):
-        log.unsupported(path(where, key), _("Not represented; left out."))
-    key = _event_key(name, where, log, event_naming)
+        log.unsupported(path(inside, key), _("Not represented; left out."))
+    key = _event_key(name, inside, log, event_naming)
     event = EventDoc(
         key=key,
         description=_optional_text(value.get("description")),
@@ -132,7 +139,7 @@ def _read_schema(
         where=where,
     )
     inline = InlineEvent(
-        event=event, properties=read_object_properties(value, where=where, log=log)
+        event=event, properties=read_object_properties(value, where=inside, log=log)
     )
     return _Schema(
         inline=inline,
@@ -146,6 +153,7 @@ def _read_schema(
 def _self(
     value: dict[str, Any], where: str, log: ProblemLog
 ) -> tuple[str, str, tuple[int, int, int]] | None:
+    inside = where + FILE_SEPARATOR
     described = value.get("self")
     if not isinstance(described, dict):
         log.error(
@@ -155,18 +163,18 @@ def _self(
     fields = {k: described.get(k) for k in ("vendor", "name", "format", "version")}
     missing = [k for k, v in fields.items() if not isinstance(v, str) or not v]
     if missing:
-        log.error(path(where, "self"), _("“self” lacks %s.") % ", ".join(missing))
+        log.error(path(inside, "self"), _("“self” lacks %s.") % ", ".join(missing))
         return None
     if fields["format"] != "jsonschema":
         log.error(
-            path(where, "self.format"),
+            path(inside, "self.format"),
             _("Only the “jsonschema” format is read, not “%s”.") % fields["format"],
         )
         return None
     match = _SCHEMAVER.fullmatch(fields["version"])
     if match is None:
         log.error(
-            path(where, "self.version"),
+            path(inside, "self.version"),
             _("“%s” is not a SchemaVer version such as 1-0-0.") % fields["version"],
         )
         return None
@@ -191,25 +199,33 @@ def _event_key(name: str, where: str, log: ProblemLog, event_naming: str | None)
 
 
 def _highest_versions(schemas: list[_Schema], log: ProblemLog) -> list[_Schema]:
-    by_name: dict[str, list[_Schema]] = {}
+    """Per name, the highest version with its problems; older ones are reported, their
+    problems left out with them."""
+    highest: dict[str, tuple[int, int, int]] = {}
     for schema in schemas:
-        by_name.setdefault(schema.name, []).append(schema)
+        highest[schema.name] = max(
+            schema.version, highest.get(schema.name, schema.version)
+        )
     kept = []
-    for name, versions in by_name.items():
-        highest = max(s.version for s in versions)
-        # Two files with the same version stay: the document reports the duplicate.
-        kept += [s for s in versions if s.version == highest]
-        latest = "-".join(map(str, highest))
-        for schema in versions:
-            if schema.version < highest:
-                log.unsupported(
-                    schema.inline.event.where,
-                    _(
-                        "Version %(version)s of “%(name)s” is left out: a plan holds one "
-                        "definition per event, the highest version (%(latest)s)."
-                    )
-                    % {"version": schema.version_text, "name": name, "latest": latest},
-                )
+    for schema in schemas:
+        latest = highest[schema.name]
+        if schema.version == latest:
+            # Two files of one version both stay: the document reports the duplicate.
+            kept.append(schema)
+            log.problems += schema.problems
+            continue
+        log.unsupported(
+            schema.inline.event.where,
+            _(
+                "Version %(version)s of “%(name)s” is left out: a plan holds one "
+                "definition per event, the highest version (%(latest)s)."
+            )
+            % {
+                "version": schema.version_text,
+                "name": schema.name,
+                "latest": "-".join(map(str, latest)),
+            },
+        )
     return kept
 
 

@@ -42,11 +42,20 @@ _LIST = {"items", "minItems", "maxItems"}
 _OBJECT = {"properties", "required", "additionalProperties"}
 
 
+FILE_SEPARATOR = ": "
+
+
 def path(where: str, *parts: str | int) -> str:
-    """`where` extended by object keys and list indexes, e.g. `events[3].rules`."""
+    """`where` extended by object keys and list indexes, e.g. `events[3].rules`; after a file
+    name ending in FILE_SEPARATOR, `a.json: properties.price`."""
     text = where
     for part in parts:
-        text = f"{text}[{part}]" if isinstance(part, int) else f"{text}.{part}"
+        if isinstance(part, int):
+            text = f"{text}[{part}]"
+        else:
+            text = (
+                f"{text}{part}" if text.endswith(FILE_SEPARATOR) else f"{text}.{part}"
+            )
     return text.lstrip(".")
 
 
@@ -369,7 +378,7 @@ def _nested_fields(
         log.unsupported(
             path(where, "required"),
             _(
-                "Nested fields cannot be required in a plan; %s are imported as optional."
+                "Nested fields cannot be required in a plan; imported as optional: %s."
             )
             % ", ".join(map(str, holder["required"])),
         )

@@ -8,13 +8,14 @@ tightens as a narrowing: `narrow(shared, narrowing)` gives back the event's own 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from tracking import naming
 from tracking.interchange.document import (
     AttachmentDoc,
     EventDoc,
@@ -25,6 +26,8 @@ from tracking.interchange.document import (
 )
 
 _PRIVACY_ORDER = ("none", "personal", "sensitive")
+_EVENT_CONVENTIONS = (naming.OBJECT_ACTION, naming.SNAKE_CASE, naming.CAMEL_CASE)
+_PROPERTY_CONVENTIONS = (naming.SNAKE_CASE, naming.CAMEL_CASE, naming.OBJECT_ACTION)
 _LOWER_BOUNDS = ("minimum", "min_length", "min_items")
 _UPPER_BOUNDS = ("maximum", "max_length", "max_items")
 
@@ -51,15 +54,25 @@ class InlineEvent:
 def build_document(
     events: Sequence[InlineEvent], *, plan: PlanSettings, log: ProblemLog
 ) -> PlanDocument:
-    """A flattened document: one shared definition per property key, events narrowing it."""
+    """A flattened document: one shared definition per property key, events narrowing it.
+
+    The naming conventions, unless given, are the built-in ones all keys already follow; a
+    plan created by the import gets them.
+    """
     events = _without_duplicates(events, log)
     uses: dict[str, list[tuple[str, InlineProperty]]] = {}
     for inline in events:
         for prop in inline.properties:
             uses.setdefault(prop.definition.key, []).append((inline.event.key, prop))
     shared = {key: _shared(key, found, log) for key, found in uses.items()}
+    conventions = {
+        "event_naming": plan.event_naming
+        or _convention([e.event.key for e in events], _EVENT_CONVENTIONS),
+        "property_naming": plan.property_naming
+        or _convention(_keys(shared.values()), _PROPERTY_CONVENTIONS),
+    }
     return PlanDocument(
-        plan=plan,
+        plan=replace(plan, **conventions),
         properties=tuple(shared.values()),
         events=tuple(
             replace(
@@ -72,6 +85,20 @@ def build_document(
             for inline in events
         ),
     )
+
+
+def _convention(keys: list[str], candidates: tuple[str, ...]) -> str | None:
+    """The built-in naming convention every key follows, if there is one."""
+    if not keys:
+        return None
+    return next(
+        (c for c in candidates if all(naming.follows_convention(k, c) for k in keys)),
+        None,
+    )
+
+
+def _keys(properties: Iterable[PropertyDoc]) -> list[str]:
+    return [k for p in properties for k in (p.key, *_keys(p.fields))]
 
 
 def _without_duplicates(

@@ -40,6 +40,9 @@ _EVENT_KEYS = {"name", "description", "version", "rules"}
 _RULES_KEYS = {"$schema", "type", "properties", "required", DISPLAY_NAME_KEYWORD}
 _TRAIT_SECTIONS = ("identify_traits", "group_traits", "identify", "group")
 
+# An event as read: its inline definition, whether it forbids unlisted properties, its version.
+_Entry = tuple[InlineEvent, bool, int]
+
 
 def parse_segment(data: bytes, *, filename: str = "") -> ParseResult:
     """A flattened document from a Segment tracking plan; see the module for what is lost."""
@@ -64,9 +67,15 @@ def parse_segment(data: bytes, *, filename: str = "") -> ParseResult:
     log = ProblemLog()
     _report_plan_sections(plan, rules, log)
     where = "rules.events" if "rules" in plan else "events"
-    inline = _latest_versions(
-        [_event(raw, path(where, i), log) for i, raw in enumerate(events)], log
-    )
+    entries = []
+    for index, raw in enumerate(events):
+        own = ProblemLog()
+        entry = _event(raw, path(where, index), own)
+        if entry is None:
+            log.problems += own.problems
+        else:
+            entries.append((entry, own))
+    inline = _latest_versions(entries, log)
     settings = PlanSettings(
         name=_plan_name(plan),
         additional_properties="forbid"
@@ -120,9 +129,7 @@ def _has_content(value: Any) -> bool:
     return False
 
 
-def _event(
-    raw: Any, where: str, log: ProblemLog
-) -> tuple[InlineEvent, bool, int] | None:
+def _event(raw: Any, where: str, log: ProblemLog) -> _Entry | None:
     """The event, whether it forbids unlisted properties, and its version."""
     if not isinstance(raw, dict):
         log.error(where, _("An event must be a JSON object."))
@@ -188,28 +195,31 @@ def _version(raw: dict[str, Any], where: str, log: ProblemLog) -> int:
 
 
 def _latest_versions(
-    entries: list[tuple[InlineEvent, bool, int] | None], log: ProblemLog
-) -> list[tuple[InlineEvent, bool, int]]:
-    """Per event name, the highest version; older versions are reported and left out."""
-    by_key: dict[str, list[tuple[InlineEvent, bool, int]]] = {}
-    for entry in entries:
-        if entry is not None:
-            by_key.setdefault(entry[0].event.key, []).append(entry)
+    entries: list[tuple[_Entry, ProblemLog]], log: ProblemLog
+) -> list[_Entry]:
+    """Per event name, the highest version, with its problems; older versions are reported
+    and left out, their problems with them."""
+    highest: dict[str, int] = {}
+    for (inline, _forbids, version), _own in entries:
+        key = inline.event.key
+        highest[key] = max(version, highest.get(key, version))
     kept = []
-    for key, versions in by_key.items():
-        highest = max(version for _e, _f, version in versions)
-        # Two entries with the same version stay: the document reports the duplicate.
-        kept += [v for v in versions if v[2] == highest]
-        for inline, _forbids, version in versions:
-            if version < highest:
-                log.unsupported(
-                    inline.event.where,
-                    _(
-                        "Version %(version)d of “%(key)s” is left out: a plan holds one "
-                        "definition per event, the highest version (%(latest)d)."
-                    )
-                    % {"version": version, "key": key, "latest": highest},
-                )
+    for entry, own in entries:
+        inline, _forbids, version = entry
+        latest = highest[inline.event.key]
+        if version == latest:
+            # Two entries of one version both stay: the document reports the duplicate.
+            kept.append(entry)
+            log.problems += own.problems
+            continue
+        log.unsupported(
+            inline.event.where,
+            _(
+                "Version %(version)d of “%(key)s” is left out: a plan holds one "
+                "definition per event, the highest version (%(latest)d)."
+            )
+            % {"version": version, "key": inline.event.key, "latest": latest},
+        )
     return kept
 
 

@@ -122,7 +122,14 @@ def parse_xlsx(data: bytes, *, filename: str = "") -> ParseResult:
         sheets = _worksheets(data)
     except ArchiveError as exc:
         return failed(str(exc), where=filename, format_name=FORMAT_XLSX)
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
+    except KeyError as exc:
+        return failed(
+            _("The zip archive is not an XLSX workbook: it lacks %s.")
+            % _missing_part(exc),
+            where=filename,
+            format_name=FORMAT_XLSX,
+        )
+    except (ValueError, OSError, zipfile.BadZipFile) as exc:
         return failed(
             _("Not a readable XLSX workbook (%s).") % exc,
             where=filename,
@@ -134,6 +141,12 @@ def parse_xlsx(data: bytes, *, filename: str = "") -> ParseResult:
         )
     chosen = next((rows for rows in sheets if _has_required_columns(rows)), sheets[0])
     return parse_rows(chosen, format_name=FORMAT_XLSX)
+
+
+def _missing_part(exc: KeyError) -> str:
+    # zipfile says "There is no item named '[Content_Types].xml' in the archive".
+    found = re.search(r"'([^']+)'", str(exc))
+    return found.group(1) if found else str(exc)
 
 
 def _worksheets(data: bytes) -> list[list[Row]]:
