@@ -30,6 +30,7 @@ from tracking.models import (
     TrackedOn,
     TrackingPlan,
 )
+from tracking.publishing import publish_version
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1477,6 +1478,14 @@ DELIBERATE_FINDINGS = (
     ),
 )
 
+# Version 1.0.0 of the demo was published before these arrived: the draft then shows what a
+# hurried release adds — a breaking change (a new required property on Order Refunded) and the
+# plan-check errors that block publishing it.
+ADDED_AFTER_FIRST_VERSION = frozenset(
+    {"add_to_wishlist", "contact_mobile", "refunded_items"}
+)
+FIRST_VERSION_NOTE = "First published version of the Shop App tracking plan."
+
 _UNVALIDATED = {
     (f.object_type, f.object_key)
     for f in DELIBERATE_FINDINGS
@@ -1512,6 +1521,20 @@ def load_demo_plan(*, owner: AbstractBaseUser | None = None) -> TrackingPlan:
         {"key": PLAN["key"]},
         {**PLAN, "owner": owner or users[PM]},
     )
+    if not plan.versions.exists():
+        _load_content(plan, users, leave_out=ADDED_AFTER_FIRST_VERSION)
+        publish_version(plan, author=users[PM], note=FIRST_VERSION_NOTE)
+    _load_content(plan, users, leave_out=frozenset())
+    return plan
+
+
+def _load_content(
+    plan: TrackingPlan,
+    users: dict[str, AbstractBaseUser],
+    *,
+    leave_out: frozenset[str],
+) -> None:
+    """Sources, properties, groups, common properties and events, minus the keys left out."""
     sources = {
         spec.kind: _upsert(
             Source, {"plan": plan, "name": spec.name}, {"kind": spec.kind}
@@ -1520,23 +1543,28 @@ def load_demo_plan(*, owner: AbstractBaseUser | None = None) -> TrackingPlan:
     }
     properties: dict[str, Property] = {}
     for spec in PROPERTIES:
-        properties[spec.key] = _load_property(plan, spec, parent=None)
+        if spec.key not in leave_out:
+            properties[spec.key] = _load_property(plan, spec, parent=None)
     groups = {spec.key: _load_group(plan, spec, properties) for spec in GROUPS}
     _attach(
         CommonProperty,
         {"plan": plan},
-        [(properties[a.key], {"required": a.required}) for a in COMMON_PROPERTIES],
+        [
+            (properties[a.key], {"required": a.required})
+            for a in COMMON_PROPERTIES
+            if a.key in properties
+        ],
     )
     for spec in EVENTS:
-        _load_event(
-            plan,
-            spec,
-            users=users,
-            sources=sources,
-            groups=groups,
-            properties=properties,
-        )
-    return plan
+        if spec.key not in leave_out:
+            _load_event(
+                plan,
+                spec,
+                users=users,
+                sources=sources,
+                groups=groups,
+                properties=properties,
+            )
 
 
 def _demo_user(spec: DemoUser) -> AbstractBaseUser:
@@ -1602,6 +1630,7 @@ def _load_group(
         [
             (properties[a.key], {"required": a.required, "position": position})
             for position, a in enumerate(spec.properties)
+            if a.key in properties
         ],
     )
     return group
@@ -1640,6 +1669,7 @@ def _load_event(
         [
             (properties[a.key], _attachment_values(a, position))
             for position, a in enumerate(spec.properties)
+            if a.key in properties
         ],
     )
     return event

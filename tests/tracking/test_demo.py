@@ -26,6 +26,7 @@ from tracking.models import (
     Tag,
     TrackingPlan,
 )
+from tracking.publishing import preview_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -297,3 +298,21 @@ def test_command_prints_a_one_line_summary():
         "Loaded the demo plan shop-app: 32 events, 73 properties (9 nested), "
         "4 groups, 4 sources.\n"
     )
+
+
+def test_version_1_0_0_is_published_and_the_draft_adds_a_breaking_change(plan):
+    assert list(plan.versions.values_list("number", flat=True)) == ["1.0.0"]
+    preview = preview_publish(plan)
+    assert (preview.previous, preview.number, preview.can_publish) == (
+        "1.0.0",
+        "2.0.0",
+        False,
+    )
+    assert {f.code for f in preview.blocking} == {
+        "event_key_convention",
+        "property_looks_personal",
+        "property_type_conflict",
+    }
+    assert [(c.key, c.path) for c in preview.diff.of_level("breaking")] == [
+        ("Order Refunded", "properties.refunded_items")
+    ]
