@@ -38,6 +38,8 @@ _VIEW = frozenset(f"view_{m}" for m in (*_REGISTRY, *_REVIEW))
 _TOKENS = frozenset({"add_apitoken", "view_apitoken", "delete_apitoken"})
 
 # Codenames of the tracking app's permissions per role; None means every one of them.
+# Approving (or requesting changes on) a change request needs `approve_changerequest`, which
+# only approvers and admins hold: editors request publishing, approvers decide.
 ROLES: dict[str, frozenset[str] | None] = {
     VIEWER: _VIEW,
     ENGINEER: _VIEW | _TOKENS,
@@ -51,7 +53,9 @@ ROLES: dict[str, frozenset[str] | None] = {
         "change_changerequest",
         "add_reviewcomment",
     },
-    APPROVER: _VIEW | _TOKENS | {"change_changerequest", "add_reviewcomment"},
+    APPROVER: _VIEW
+    | _TOKENS
+    | {"change_changerequest", "approve_changerequest", "add_reviewcomment"},
     ADMIN: None,
 }
 

@@ -134,6 +134,7 @@ class ChangeRequest(models.Model):
         verbose_name = _("change request")
         verbose_name_plural = _("change requests")
         ordering = ["plan", "-created_at"]
+        permissions = [("approve_changerequest", _("Can approve change requests"))]
         indexes = [
             # The plan page's "open change requests" list.
             models.Index(fields=["plan", "status"], name="change_request_plan_status"),
