@@ -176,6 +176,9 @@ def _env_rate(name: str, default: str) -> str:
     return value
 
 
+# Where this service is reached from outside: the base of generated schemas' `$id` URLs.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://localhost:8000")
+
 REST_FRAMEWORK = {
     # Token first: its `WWW-Authenticate` header makes a missing login a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -77,4 +77,12 @@ def add_error_responses(
                         "content": {"application/json": {"schema": reference}},
                     },
                 )
+            _add_error_content(operation["responses"], reference)
     return result
+
+
+def _add_error_content(responses: dict[str, Any], reference: dict[str, str]) -> None:
+    """Errors a view declares by description only (e.g. a 409) get the shared shape."""
+    for status, response in responses.items():
+        if status.startswith(("4", "5")) and "content" not in response:
+            response["content"] = {"application/json": {"schema": reference}}

@@ -5,10 +5,11 @@ Paths carry no trailing slash: `/api/v1/plans/shop-app/events/Product%20Viewed`.
 
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.routers import SimpleRouter
 
 from tracking.api import schema  # noqa: F401  (registers the OpenAPI extensions)
+from tracking.api.views.codegen import CodegenView
 from tracking.api.views.events import AttachmentViewSet, EventViewSet
 from tracking.api.views.groups import (
     CommonPropertyViewSet,
@@ -17,11 +18,20 @@ from tracking.api.views.groups import (
 )
 from tracking.api.views.plans import PlanViewSet
 from tracking.api.views.properties import PropertyViewSet
+from tracking.api.views.reviews import ChangeRequestViewSet, CommentViewSet
+from tracking.api.views.schemas import BundleView, EventSchemaView
 from tracking.api.views.scoping import PLAN_KEY_PATTERN
 from tracking.api.views.sources import SourceViewSet
 from tracking.api.views.tokens import TokenViewSet
+from tracking.api.views.versions import (
+    VERSION_REF_PATTERN,
+    DiffView,
+    PublishViewSet,
+    VersionViewSet,
+)
 
 PLAN = rf"plans/(?P<plan_key>{PLAN_KEY_PATTERN})"
+VERSION = rf"{PLAN}/versions/(?P<version>{VERSION_REF_PATTERN})"
 
 router = SimpleRouter(trailing_slash="")
 router.register("tokens", TokenViewSet, basename="token")
@@ -43,6 +53,32 @@ router.register(
 router.register(
     rf"{PLAN}/common-properties", CommonPropertyViewSet, basename="common-property"
 )
+router.register(rf"{PLAN}/versions", VersionViewSet, basename="version")
+router.register(rf"{PLAN}/publish", PublishViewSet, basename="publish")
+router.register(
+    rf"{PLAN}/change-requests", ChangeRequestViewSet, basename="change-request"
+)
+router.register(
+    rf"{PLAN}/change-requests/(?P<change_request_id>[0-9]+)/comments",
+    CommentViewSet,
+    basename="change-request-comment",
+)
+
+# Single endpoints that answer one thing each (a diff, or a generated file), not a resource.
+files = [
+    re_path(rf"^{PLAN}/diff$", DiffView.as_view(), name="diff"),
+    re_path(rf"^{VERSION}/bundle$", BundleView.as_view(), name="version-bundle"),
+    re_path(
+        r"^" + VERSION + r"/events/(?P<event_ref>[^/]+)/schema$",
+        EventSchemaView.as_view(),
+        name="version-event-schema",
+    ),
+    re_path(
+        r"^" + VERSION + r"/codegen/(?P<language>[^/]+)$",
+        CodegenView.as_view(),
+        name="version-codegen",
+    ),
+]
 
 app_name = "api"
-urlpatterns = [path("v1/", include(router.urls))]
+urlpatterns = [path("v1/", include([*router.urls, *files]))]

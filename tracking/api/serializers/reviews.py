@@ -1,0 +1,92 @@
+"""Change requests (asking to publish the draft), the reviewers' decisions and comments."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from tracking.models.versions import ChangeRequest, ReviewComment
+
+_USERNAME = {"slug_field": "username", "read_only": True}
+
+
+class ChangeRequestSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    author = serializers.SlugRelatedField(
+        **_USERNAME, help_text="Username of who opened it (the caller)."
+    )
+    reviewer = serializers.SlugRelatedField(
+        **_USERNAME, help_text="Username of who approved it or asked for changes."
+    )
+    published_version = serializers.SlugRelatedField(
+        slug_field="number",
+        read_only=True,
+        help_text="The version it was published as, once published.",
+    )
+
+    class Meta:
+        model = ChangeRequest
+        fields = [
+            "id",
+            "title",
+            "description",
+            "status",
+            "author",
+            "reviewer",
+            "submitted_at",
+            "decided_at",
+            "published_version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "status",
+            "submitted_at",
+            "decided_at",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {
+            "id": {"help_text": "The change request's id."},
+            "title": {"help_text": "What the change is, in a line."},
+            "description": {"help_text": "Why, and what reviewers should look at."},
+            "status": {
+                "help_text": (
+                    "draft → in_review → approved (or rejected: changes requested) → "
+                    "published; or withdrawn."
+                )
+            },
+            "submitted_at": {"help_text": "When it was last sent for review."},
+            "decided_at": {"help_text": "When it was last approved or sent back."},
+            "created_at": {"help_text": "When it was opened."},
+            "updated_at": {"help_text": "When it last changed."},
+        }
+
+
+class ApproveSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Optional; added to the discussion.",
+    )
+
+
+class RequestChangesSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    comment = serializers.CharField(
+        help_text="What needs to change; added to the discussion."
+    )
+
+
+class CommentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    author = serializers.SlugRelatedField(
+        **_USERNAME, help_text="Username of who wrote it (the caller)."
+    )
+
+    class Meta:
+        model = ReviewComment
+        fields = ["id", "author", "body", "created_at"]
+        read_only_fields = ["created_at"]
+        extra_kwargs = {
+            "id": {"help_text": "The comment's id."},
+            "body": {"help_text": "The comment's text."},
+            "created_at": {"help_text": "When it was written."},
+        }

@@ -1,0 +1,126 @@
+"""A version's generated JSON Schemas: one event's, and the bundle of all of them.
+
+The bytes come from `tracking.schemas.render` and are answered as they are (see `api.files`).
+The `$id` URLs start with the `PUBLIC_BASE_URL` setting and name the version's number, so
+`latest` answers the same bytes, and ETag, as the number it stands for.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import GenericAPIView
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+
+from tracking.api.files import SCHEMA_TYPE, AnyAccept, file_response
+from tracking.api.views.scoping import PLAN_PARAMETER
+from tracking.api.views.versions import VERSION_PARAMETER, VersionScopedMixin
+from tracking.naming import fold_key
+from tracking.publishing import version_snapshot
+from tracking.schemas import bundle_schema, event_schema, render
+from tracking.schemas.ids import event_slugs
+from tracking.snapshot import PlanSnapshot
+
+EVENT_PARAMETER = OpenApiParameter(
+    "event_ref",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description=(
+        "The event's key (URL-encoded; compared ignoring case and separators) or its "
+        "schema slug, e.g. `product-viewed`."
+    ),
+)
+NOT_MODIFIED = OpenApiResponse(
+    description="The caller's `If-None-Match` holds the current ETag; no body."
+)
+
+
+def schema_responses(what: str) -> dict[Any, Any]:
+    return {
+        (200, SCHEMA_TYPE): OpenApiResponse(
+            OpenApiTypes.OBJECT,
+            description=(
+                f"{what} (JSON Schema draft 2020-12), byte-stable, with a strong `ETag`."
+            ),
+        ),
+        304: NOT_MODIFIED,
+    }
+
+
+def find_event_key(snapshot: PlanSnapshot, ref: str) -> str | None:
+    """The key of the event `ref` names: its exact key, its folded key, or its slug."""
+    keys = [event.key for event in snapshot.events]
+    if ref in keys:
+        return ref
+    folded = fold_key(ref)
+    by_key = next((key for key in keys if fold_key(key) == folded), None)
+    if by_key is not None:
+        return by_key
+    return next((key for key, s in event_slugs(keys).items() if s == ref), None)
+
+
+class VersionFileView(VersionScopedMixin, GenericAPIView):  # type: ignore[type-arg]
+    """A file generated from one version: its bytes, or 304; errors in the one JSON shape."""
+
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = AnyAccept
+    pagination_class = None
+    filter_backends: list[type] = []
+
+    @property
+    def snapshot(self) -> PlanSnapshot:
+        return version_snapshot(self.version)
+
+
+@extend_schema(
+    tags=["schemas"],
+    parameters=[PLAN_PARAMETER, VERSION_PARAMETER],
+    summary="The bundle of every event's JSON Schema in the version",
+    responses=schema_responses("The bundle"),
+)
+class BundleView(VersionFileView):
+    def get(self, request: Request, **kwargs: Any) -> HttpResponse:
+        version = self.version
+        schema = bundle_schema(
+            self.snapshot, version=version.number, base_url=settings.PUBLIC_BASE_URL
+        )
+        return file_response(
+            request,
+            render(schema),
+            content_type=SCHEMA_TYPE,
+            version_ref=self.kwargs["version"],
+        )
+
+
+@extend_schema(
+    tags=["schemas"],
+    parameters=[PLAN_PARAMETER, VERSION_PARAMETER, EVENT_PARAMETER],
+    summary="One event's JSON Schema in the version",
+    responses=schema_responses("The schema of the event's properties"),
+)
+class EventSchemaView(VersionFileView):
+    def get(self, request: Request, **kwargs: Any) -> HttpResponse:
+        version, snapshot, ref = self.version, self.snapshot, self.kwargs["event_ref"]
+        key = find_event_key(snapshot, ref)
+        if key is None:
+            raise NotFound(
+                _("Version %(version)s has no event “%(ref)s”.")
+                % {"version": version.number, "ref": ref},
+                code="event_not_found",
+            )
+        schema = event_schema(
+            snapshot, key, version=version.number, base_url=settings.PUBLIC_BASE_URL
+        )
+        return file_response(
+            request,
+            render(schema),
+            content_type=SCHEMA_TYPE,
+            version_ref=self.kwargs["version"],
+        )
