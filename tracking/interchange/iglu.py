@@ -160,8 +160,12 @@ def _self(
             where, _("No “self” (vendor, name, format, version): not an Iglu schema.")
         )
         return None
-    fields = {k: described.get(k) for k in ("vendor", "name", "format", "version")}
-    missing = [k for k, v in fields.items() if not isinstance(v, str) or not v]
+    fields = {
+        k: v
+        for k in ("vendor", "name", "format", "version")
+        if isinstance(v := described.get(k), str) and v
+    }
+    missing = [k for k in ("vendor", "name", "format", "version") if k not in fields]
     if missing:
         log.error(path(inside, "self"), _("“self” lacks %s.") % ", ".join(missing))
         return None

@@ -377,9 +377,7 @@ def _nested_fields(
     if holder.get("required"):
         log.unsupported(
             path(where, "required"),
-            _(
-                "Nested fields cannot be required in a plan; imported as optional: %s."
-            )
+            _("Nested fields cannot be required in a plan; imported as optional: %s.")
             % ", ".join(map(str, holder["required"])),
         )
     if holder.get("additionalProperties", True) is not True:

@@ -45,15 +45,6 @@ _PLAN_TEXT = (
     "property_naming_regex",
     "additional_properties",
 )
-_EVENT_TEXT = (
-    "display_name",
-    "description",
-    "trigger",
-    "category",
-    "owner",
-    "status",
-    "tracked_on",
-)
 _BOUNDS = ("minimum", "maximum", "min_length", "max_length", "min_items", "max_items")
 _SHARED_FIELDS = (
     "type",
@@ -208,7 +199,7 @@ class _Reader:
 
     def member(self, data: dict[str, Any], where: str) -> AttachmentDoc:
         """A group member or common property: the plan's property, unchanged."""
-        prop = data.get("property") if isinstance(data.get("property"), dict) else {}
+        prop = _object(data, "property")
         key = self.text(prop, "key", path(where, "property"))
         shared = self.library.get(key)
         if shared is None:
@@ -220,7 +211,6 @@ class _Reader:
         return AttachmentDoc(key=key, required=self.flag(data, "required", where))
 
     def event(self, data: dict[str, Any], where: str) -> EventDoc:
-        texts = {name: self.text(data, name, where) for name in _EVENT_TEXT}
         groups = tuple(self.strings(data, "groups", where))
         attachments = []
         for sub_where, item in self.items(data, "properties", where):
@@ -234,17 +224,23 @@ class _Reader:
                 )
         return EventDoc(
             key=self.text(data, "key", where),
+            display_name=self.text(data, "display_name", where),
+            description=self.text(data, "description", where),
+            trigger=self.text(data, "trigger", where),
+            category=self.text(data, "category", where),
+            owner=self.text(data, "owner", where),
+            status=self.text(data, "status", where),
+            tracked_on=self.text(data, "tracked_on", where),
             tags=tuple(self.strings(data, "tags", where)),
             sources=tuple(self.strings(data, "sources", where)),
             groups=groups,
             properties=tuple(attachments),
             where=where,
-            **texts,
         )
 
     def attachment(self, data: dict[str, Any], where: str) -> AttachmentDoc:
         """An event's own attachment: its narrowing is where it differs from the plan's."""
-        prop = data.get("property") if isinstance(data.get("property"), dict) else {}
+        prop = _object(data, "property")
         key = self.text(prop, "key", path(where, "property"))
         shared = self.library.get(key)
         if shared is None:
@@ -335,6 +331,11 @@ class _Reader:
             return value
         self.log.error(path(where, name), _("Expected a number here."))
         return None
+
+
+def _object(data: dict[str, Any], name: str) -> dict[str, Any]:
+    value = data.get(name)
+    return value if isinstance(value, dict) else {}
 
 
 def _decimal_text(value: Any) -> bool:

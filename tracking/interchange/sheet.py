@@ -18,7 +18,7 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
@@ -332,7 +332,7 @@ class _EventRows:
     def _choice(
         self,
         name: str,
-        table: dict[str, tuple[str, ...]],
+        table: Mapping[str, tuple[str, ...]],
         present: set[str],
         log: ProblemLog,
     ) -> str | None:
@@ -625,7 +625,7 @@ def _lists(values: list[Any]) -> bool:
     return all(isinstance(v, list) for v in values)
 
 
-def _choices(table: dict[str, tuple[str, ...]]) -> str:
+def _choices(table: Mapping[str, tuple[str, ...]]) -> str:
     return ", ".join(f"{value} ({spellings[-1]})" for value, spellings in table.items())
 
 

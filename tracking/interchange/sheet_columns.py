@@ -7,6 +7,7 @@ Headers and values are matched loosely (case, spaces, underscores and a trailing
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from tracking.constraints import (
@@ -214,7 +215,7 @@ def column_for(header: str) -> Column | None:
     return None
 
 
-def lookup(text: str, table: dict[str, tuple[str, ...]]) -> str | None:
+def lookup(text: str, table: Mapping[str, tuple[str, ...]]) -> str | None:
     """The canonical value whose spellings include `text`, ignoring case and spacing."""
     wanted = normalise(text)
     for value, spellings in table.items():
