@@ -33,9 +33,9 @@ from tracking.interchange.json_schema import (
     DISPLAY_NAME_KEYWORD,
     FILE_SEPARATOR,
     path,
-    property_schema,
     read_object_properties,
 )
+from tracking.interchange.json_schema_write import property_schema
 from tracking.interchange.library import InlineEvent, build_document
 
 if TYPE_CHECKING:

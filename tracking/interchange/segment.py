@@ -24,9 +24,9 @@ from tracking.interchange.files import FileFormatError, decode_json, encode_json
 from tracking.interchange.json_schema import (
     DISPLAY_NAME_KEYWORD,
     path,
-    property_schema,
     read_object_properties,
 )
+from tracking.interchange.json_schema_write import property_schema
 from tracking.interchange.library import InlineEvent, build_document
 
 if TYPE_CHECKING:
