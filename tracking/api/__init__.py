@@ -12,5 +12,7 @@ How the parts fit, for whoever adds a resource:
   model's `full_clean`, so the API refuses exactly what the admin refuses;
 - errors: `errors.api_exception_handler` renders everything as
   `{"error": {"code", "message", "details"}}`; domain errors subclass `tracking.errors.TrackingError`;
-- routes: register the viewset on `urls.router`.
+- generated files (schemas, typed code): views answer the exact bytes through
+  `files.file_response` (strong ETag, `If-None-Match` → 304, private caching);
+- routes: register the viewset on `urls.router` (single-purpose views: `urls.files`).
 """
