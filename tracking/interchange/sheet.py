@@ -120,6 +120,8 @@ def _missing_part(exc: KeyError) -> str:
 
 
 def _worksheets(data: bytes) -> list[list[Row]]:
+    # TRICKY: openpyxl parses the workbook's XML with defusedxml when it is installed (a
+    # dependency for that reason), which refuses entity-expansion bombs.
     from openpyxl import load_workbook  # imported here: only XLSX needs it
     from openpyxl.utils.exceptions import InvalidFileException
 

@@ -6,6 +6,7 @@ import csv
 import io
 import zipfile
 
+import openpyxl
 import pytest
 from openpyxl import Workbook
 
@@ -274,3 +275,28 @@ def test_refuses_a_zip_that_is_not_a_workbook():
     assert [p.message for p in result.errors] == [
         "The zip archive is not an XLSX workbook: it lacks [Content_Types].xml."
     ]
+
+
+def test_refuses_a_workbook_with_a_member_too_large_once_decompressed():
+    workbook = _xlsx([HEADER, ["Order Completed", "total", "number", "yes", ""]])
+    buffer = io.BytesIO(workbook)
+    with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/media/padding.bin", b"\x00" * 6_000_000)
+    result = parse_xlsx(buffer.getvalue(), filename="plan.xlsx")
+    assert [str(p) for p in result.errors] == [
+        "plan.xlsx: xl/media/padding.bin is larger than 5 MB once decompressed; it is "
+        "refused."
+    ]
+
+
+def test_workbook_xml_is_parsed_with_entity_expansion_guarded():
+    # openpyxl uses defusedxml when it is installed; without it a crafted workbook could
+    # expand XML entities into gigabytes ("billion laughs").
+    assert openpyxl.DEFUSEDXML is True
+
+
+def test_a_semicolon_separated_csv_from_a_european_excel_is_read():
+    data = b"Event key;Property key;Type\nOrder Completed;total;number\n"
+    result = parse_csv(data)
+    assert result.problems == ()
+    assert result.document.properties == (PropertyDoc(key="total", type="number"),)
