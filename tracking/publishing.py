@@ -1,7 +1,7 @@
 """Publishing the working draft as an immutable version, and the review flow that guards it.
 
-A version's generated schemas are a pure function of its stored snapshot (byte-identical every
-time), so they are rendered from the snapshot on demand rather than stored twice.
+A version stores its generated schemas as rendered text: what was published is served byte for
+byte, whatever later happens to the generator or to the public base URL.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +35,7 @@ from tracking.models.versions import (
     PlanVersion,
     ReviewComment,
 )
+from tracking.schemas import bundle_schema, event_schema, render
 from tracking.snapshot import (
     PlanSnapshot,
     snapshot_from_dict,
@@ -141,9 +143,13 @@ def publish_version(
         diff = diff_snapshots(version_snapshot(previous) if previous else None, draft)
         if diff.bump is None:
             raise NothingToPublish(_("The draft is identical to the latest version."))
+        number = next_version(previous.number if previous else None, diff)
+        bundle, event_schemas = render_schemas(draft, version=number)
         version = PlanVersion.objects.create(
             plan=plan,
-            number=next_version(previous.number if previous else None, diff),
+            number=number,
+            bundle=bundle,
+            event_schemas=event_schemas,
             bump=diff.bump,
             is_breaking=diff.is_breaking,
             note=note,
@@ -159,6 +165,32 @@ def publish_version(
                 update_fields=["status", "published_version", "updated_at"]
             )
         return version
+
+
+def render_schemas(
+    snapshot: PlanSnapshot, *, version: str
+) -> tuple[str, dict[str, str]]:
+    """The bundle and each event's schema, rendered as the text a version keeps."""
+    base_url = settings.PUBLIC_BASE_URL
+    bundle = render(
+        bundle_schema(snapshot, version=version, base_url=base_url)
+    ).decode()
+    events = {
+        event.key: render(
+            event_schema(snapshot, event.key, version=version, base_url=base_url)
+        ).decode()
+        for event in snapshot.events
+    }
+    return bundle, events
+
+
+def bundle_bytes(version: PlanVersion) -> bytes:
+    return version.bundle.encode()
+
+
+def event_schema_bytes(version: PlanVersion, event_key: str) -> bytes | None:
+    text = version.event_schemas.get(event_key)
+    return None if text is None else text.encode()
 
 
 # --------------------------------------------------------------------------------------------

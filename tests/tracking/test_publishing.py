@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.factories import (
@@ -23,7 +25,9 @@ from tracking.errors import (
 from tracking.models import ChangeStatus, PrivacyClass
 from tracking.publishing import (
     approve_change_request,
+    bundle_bytes,
     diff_versions,
+    event_schema_bytes,
     open_change_request,
     preview_publish,
     publish_version,
@@ -183,3 +187,16 @@ def test_a_published_version_is_immutable(plan, author):
     version.note = "rewritten history"
     with pytest.raises(ValueError, match="immutable"):
         version.save()
+
+
+def test_a_version_keeps_the_schemas_rendered_when_it_was_published(
+    plan, author, settings
+):
+    settings.PUBLIC_BASE_URL = "https://plans.example.com"
+    version = publish_version(plan, author=author)
+    settings.PUBLIC_BASE_URL = "https://moved.example.com"
+    version.refresh_from_db()
+    schema = json.loads(event_schema_bytes(version, "Product Viewed"))
+    assert schema["$id"].startswith("https://plans.example.com/schemas/shop/1.0.0/")
+    assert json.loads(bundle_bytes(version))["$defs"].keys() == {"Product Viewed"}
+    assert event_schema_bytes(version, "Order Completed") is None

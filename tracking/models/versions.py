@@ -35,6 +35,12 @@ class PlanVersion(models.Model):
     note = models.TextField(_("changelog note"), blank=True)
     snapshot = models.JSONField(_("snapshot"))
     snapshot_hash = models.CharField(max_length=64, editable=False)
+    # The generated schemas, rendered once at publish time and served byte for byte ever after,
+    # so a version's ETags never move even when the generator or the public URL changes.
+    bundle = models.TextField(_("schema bundle"), editable=False, default="")
+    event_schemas = models.JSONField(
+        _("event schemas"), editable=False, default=dict
+    )  # event key -> rendered schema text
     diff = models.JSONField(_("changes since the previous version"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,7 +1,7 @@
 """A version's generated JSON Schemas: one event's, and the bundle of all of them.
 
-The bytes come from `tracking.schemas.render` and are answered as they are (see `api.files`).
-The `$id` URLs start with the `PUBLIC_BASE_URL` setting and name the version's number, so
+The bytes are those rendered when the version was published (see `tracking.publishing`) and
+are answered as they are (see `api.files`). The `$id` URLs name the version's number, so
 `latest` answers the same bytes, and ETag, as the number it stands for.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -23,8 +22,7 @@ from tracking.api.files import SCHEMA_TYPE, AnyAccept, file_response
 from tracking.api.views.scoping import PLAN_PARAMETER
 from tracking.api.views.versions import VERSION_PARAMETER, VersionScopedMixin
 from tracking.naming import fold_key
-from tracking.publishing import version_snapshot
-from tracking.schemas import bundle_schema, event_schema, render
+from tracking.publishing import bundle_bytes, event_schema_bytes, version_snapshot
 from tracking.schemas.ids import event_slugs
 from tracking.snapshot import PlanSnapshot
 
@@ -87,13 +85,9 @@ class VersionFileView(VersionScopedMixin, GenericAPIView):  # type: ignore[type-
 )
 class BundleView(VersionFileView):
     def get(self, request: Request, **kwargs: Any) -> HttpResponse:
-        version = self.version
-        schema = bundle_schema(
-            self.snapshot, version=version.number, base_url=settings.PUBLIC_BASE_URL
-        )
         return file_response(
             request,
-            render(schema),
+            bundle_bytes(self.version),
             content_type=SCHEMA_TYPE,
             version_ref=self.kwargs["version"],
         )
@@ -109,18 +103,16 @@ class EventSchemaView(VersionFileView):
     def get(self, request: Request, **kwargs: Any) -> HttpResponse:
         version, snapshot, ref = self.version, self.snapshot, self.kwargs["event_ref"]
         key = find_event_key(snapshot, ref)
-        if key is None:
+        data = None if key is None else event_schema_bytes(version, key)
+        if data is None:
             raise NotFound(
                 _("Version %(version)s has no event “%(ref)s”.")
                 % {"version": version.number, "ref": ref},
                 code="event_not_found",
             )
-        schema = event_schema(
-            snapshot, key, version=version.number, base_url=settings.PUBLIC_BASE_URL
-        )
         return file_response(
             request,
-            render(schema),
+            data,
             content_type=SCHEMA_TYPE,
             version_ref=self.kwargs["version"],
         )
