@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 import re2
+from django.utils.translation import gettext as _
 
 MAX_PATTERN_LENGTH = 1000
 
@@ -44,7 +45,7 @@ def compile_pattern(pattern: str) -> Any:
 def check_pattern(pattern: str) -> None:
     """Raise UnsafePatternError unless the pattern is short, RE2-compatible and not nested."""
     if len(pattern) > MAX_PATTERN_LENGTH:
-        msg = f"The pattern is longer than {MAX_PATTERN_LENGTH} characters."
+        msg = _("The pattern is longer than %d characters.") % MAX_PATTERN_LENGTH
         raise UnsafePatternError(msg)
     try:
         re2.compile(pattern, _OPTIONS)
@@ -52,13 +53,13 @@ def check_pattern(pattern: str) -> None:
         reason = (
             exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
         )
-        msg = (
-            f"The pattern is not a valid regular expression, or uses back-references or "
-            f"look-around, which cannot be checked in linear time ({reason})."
-        )
+        msg = _(
+            "The pattern is not a valid regular expression, or uses back-references or "
+            "look-around, which cannot be checked in linear time (%s)."
+        ) % (reason,)
         raise UnsafePatternError(msg) from None
     if _NOT_PORTABLE.search(pattern):
-        msg = (
+        msg = _(
             "The pattern uses a Unicode class such as \\p{Han} or an inline flag such as "
             "(?i), which not every validator understands. Use a character range instead, "
             "e.g. [一-龥] for Chinese characters, or list both cases, e.g. [Aa]."
@@ -67,10 +68,10 @@ def check_pattern(pattern: str) -> None:
     try:
         tree = sre_parse.parse(pattern)
     except re.error as exc:
-        msg = f"The pattern is not a valid regular expression ({exc})."
+        msg = _("The pattern is not a valid regular expression (%s).") % (exc,)
         raise UnsafePatternError(msg) from None
     if _has_nested_unbounded_repeat(list(tree), inside_unbounded=False):
-        msg = (
+        msg = _(
             "The pattern repeats a group that itself repeats without limit, like (a+)+; such "
             "patterns can take hours to check on some inputs. Rewrite it without the nesting."
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.utils import translation
 
 from tracking.patterns import (
     MAX_PATTERN_LENGTH,
@@ -78,3 +79,11 @@ def test_compiled_pattern_matches_in_linear_time_on_adversarial_input():
     started = time.perf_counter()
     assert compiled.search("123-" * 5000 + "x") is None
     assert time.perf_counter() - started < 0.1
+
+
+def test_the_refusal_is_explained_in_the_pms_language():
+    with (
+        translation.override("zh-hans"),
+        pytest.raises(UnsafePatternError, match="嵌套"),
+    ):
+        check_pattern(r"(a+)+$")
