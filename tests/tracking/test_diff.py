@@ -788,3 +788,13 @@ def test_as_dict_is_json_safe_and_round_trips():
         "level": "text",
         "summary": "Event “Order Completed”: owner changed from “pm” to “qa”",
     }
+
+
+def test_first_version_breaks_nothing_even_with_required_common_properties():
+    new = replace(
+        BASE, common_properties=(attach(APP_VERSION, origin="common", required=True),)
+    )
+    diff = diff_snapshots(None, new)
+    assert not diff.is_breaking
+    assert diff.as_dict()["counts"]["breaking"] == 0
+    assert diff.bump == "major"

@@ -113,6 +113,11 @@ def diff_snapshots(old: PlanSnapshot | None, new: PlanSnapshot) -> PlanDiff:
         *source_changes(old, new),
         *plan_changes(old, new),
     ]
+    if initial:
+        # Nothing published before, so no sender can break: a first version only adds.
+        changes = [
+            replace(c, level=ADDITIVE) if c.level == BREAKING else c for c in changes
+        ]
     return PlanDiff(
         changes=tuple(sorted(changes, key=Change.sort_key)), initial=initial
     )
