@@ -16,6 +16,7 @@ from tracking.api.views.groups import (
     GroupViewSet,
     MemberViewSet,
 )
+from tracking.api.views.interchange import ExportView, ImportView
 from tracking.api.views.plans import PlanViewSet
 from tracking.api.views.properties import PropertyViewSet
 from tracking.api.views.reviews import ChangeRequestViewSet, CommentViewSet
@@ -67,6 +68,8 @@ router.register(
 # Single endpoints that answer one thing each (a diff, or a generated file), not a resource.
 files = [
     re_path(rf"^{PLAN}/diff$", DiffView.as_view(), name="diff"),
+    re_path(rf"^{PLAN}/export/(?P<format>[^/]+)$", ExportView.as_view(), name="export"),
+    re_path(rf"^{PLAN}/import/(?P<format>[^/]+)$", ImportView.as_view(), name="import"),
     re_path(rf"^{VERSION}/bundle$", BundleView.as_view(), name="version-bundle"),
     re_path(
         r"^" + VERSION + r"/events/(?P<event_ref>[^/]+)/schema$",
