@@ -52,3 +52,10 @@ class ApproverIsAuthor(TrackingError):
 class VersionNotFound(TrackingError):
     code = "version_not_found"
     status = 404
+
+
+class ImportRejected(TrackingError):
+    """A real import that cannot be written; `details` is the import report."""
+
+    code = "import_rejected"
+    status = 409

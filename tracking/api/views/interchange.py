@@ -29,7 +29,7 @@ from tracking.api.serializers.interchange import (
 )
 from tracking.api.views.schemas import NOT_MODIFIED
 from tracking.api.views.scoping import PLAN_PARAMETER, PlanScopedMixin
-from tracking.errors import TrackingError
+from tracking.errors import ImportRejected
 from tracking.interchange import CONTENT_TYPES, EXTENSIONS, FORMATS, export, parse
 from tracking.interchange.apply import apply_import, plan_import
 from tracking.models import Event
@@ -74,13 +74,6 @@ class FileTooLarge(exceptions.APIException):
             _("The file is larger than the %(limit)d bytes an import may be.")
             % {"limit": limit}
         )
-
-
-class ImportRejected(TrackingError):
-    """A real import that cannot be written; `details` is the import report."""
-
-    code = "import_rejected"
-    status = 409
 
 
 class RawFileParser(BaseParser):
