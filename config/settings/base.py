@@ -178,6 +178,10 @@ def _env_rate(name: str, default: str) -> str:
 
 # Where this service is reached from outside: the base of generated schemas' `$id` URLs.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://localhost:8000")
+# Largest plan file the import endpoint accepts.
+TRACKING_IMPORT_MAX_BYTES = env_int(
+    "TRACKING_IMPORT_MAX_BYTES", default=5 * 1024 * 1024
+)
 
 REST_FRAMEWORK = {
     # Token first: its `WWW-Authenticate` header makes a missing login a 401, not a 403.

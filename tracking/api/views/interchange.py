@@ -2,7 +2,7 @@
 
 An import is a dry run unless the call says `dry_run=false`; a real import is all or nothing
 (see `tracking.interchange.apply`). The file is the raw request body, or the multipart field
-`file`, and may not exceed `settings.TRACKING_IMPORT_MAX_BYTES` (5 MB unless set).
+`file`, and may not exceed `settings.TRACKING_IMPORT_MAX_BYTES` (5 MB by default).
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ from tracking.publishing import LATEST, resolve_version, version_snapshot
 from tracking.snapshot import PlanSnapshot, take_snapshot
 
 DRAFT = "draft"
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DRAFT_CACHE = "private, no-cache"
 
 FORMAT_PARAMETER = OpenApiParameter(
@@ -62,7 +61,7 @@ DRY_RUN_PARAMETER = OpenApiParameter(
 
 
 def max_import_bytes() -> int:
-    return int(getattr(settings, "TRACKING_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return int(settings.TRACKING_IMPORT_MAX_BYTES)
 
 
 class FileTooLarge(exceptions.APIException):
