@@ -1,0 +1,1 @@
+"""The live-data pipeline: validation, privacy screening and aggregation of samples."""

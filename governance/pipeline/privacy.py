@@ -1,0 +1,252 @@
+"""Personal-data detectors and masking for live sample values (pure, linear-time).
+
+Every string value of every live sample passes through `find`, so the patterns are simple,
+compiled once, and bounded: each starting position costs a bounded amount of work, whatever the
+input. Look-behinds reject starts inside a longer token, so a run of 100,000 digits is tried once.
+
+Kinds and rules:
+- phone: a mainland China mobile number (1[3-9] and 9 more digits, optionally after +86 or 0086)
+  or any E.164 number (+, then 8-15 digits, the first non-zero); digits may be grouped by single
+  spaces or hyphens.
+- email: a pragmatic address (ASCII local part of at most 64 characters, a dotted domain whose
+  last label is 2+ letters).
+- id_number: a mainland China resident ID (17 digits and a check character 0-9/X that satisfies
+  ISO 7064 MOD 11-2, with a real calendar birth date in 1900-2099).
+- bank_card: 13-19 digits passing Luhn with a card-network prefix (3-6, or Mastercard's
+  2221-2720), which keeps dates, millisecond timestamps and order numbers out.
+
+A number is judged as a whole run of digits: a token glued to letters, dots or hyphens
+("ORD-20240501-000123", "10.3.1", a UUID) is an identifier, not personal data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class PersonalDataKind(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    ID_NUMBER = "id_number"
+    BANK_CARD = "bank_card"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    """A value that looks like personal data, at `value[start:end]`."""
+
+    kind: PersonalDataKind
+    start: int
+    end: int
+
+
+# Shorter than the shortest address ("a@b.cn") or number (8 digits): nothing to find.
+_MIN_LENGTH = 6
+
+# A run holds up to 48 digits so that numbers written side by side are found part by part.
+# TRICKY: every repeat is bounded and no repeat is nested, so matching stays linear. The
+# look-behinds refuse a start inside a token (after a digit, letter, dot, hyphen or "@") and a
+# start that continues a spaced group of digits, so each number is tried from its first character.
+_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z_.@+\-])(?<![0-9] )"
+    r"\+?[0-9](?:[ \-]?[0-9]){7,47}[Xx]?"
+    r"(?![0-9A-Za-z_@])(?![.\-][0-9A-Za-z])(?! [0-9])",
+    re.ASCII,
+)
+_EMAIL = re.compile(
+    r"(?<![0-9A-Za-z._%+\-])[0-9A-Za-z._%+\-]{1,64}@[0-9A-Za-z.\-]{1,253}", re.ASCII
+)
+_MOBILE_CN = re.compile(r"1[3-9][0-9]{9}", re.ASCII)
+_CN_PREFIX = re.compile(r"(?:\+86|0086)[ \-]?", re.ASCII)
+_LABEL = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z\-]{0,61}[0-9A-Za-z])?", re.ASCII)
+_TLD = re.compile(r"[A-Za-z]{2,63}", re.ASCII)
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def detect(value: str) -> PersonalDataKind | None:
+    """The kind of the first personal-data finding in the value, or None."""
+    findings = find(value)
+    return findings[0].kind if findings else None
+
+
+def find(value: str) -> list[Finding]:
+    """Every personal-data finding in the value (whole or inside free text), in order."""
+    if len(value) < _MIN_LENGTH:
+        return []
+    findings = _find_emails(value) if "@" in value else []
+    taken = [(f.start, f.end) for f in findings]
+    for finding in _find_numbers(value):
+        if not any(finding.start < end and start < finding.end for start, end in taken):
+            findings.append(finding)
+    return sorted(findings, key=lambda f: f.start)
+
+
+def mask(value: str, kind: PersonalDataKind) -> str:
+    """The value with all but a few characters replaced by stars.
+
+    phone: first three and last four digits, separators dropped, a +86/0086 prefix kept as
+    written ("+86 138****5678"), other international numbers the same after the "+"; email: first character of the local part ("a***@example.com");
+    id_number: first three and last four, like phones ("110***********123X", region and birth
+    date hidden); bank_card: last four only ("**** **** **** 1234", length hidden).
+    """
+    if kind is PersonalDataKind.EMAIL:
+        local, at, domain = value.rpartition("@")
+        return f"{local[:1]}***@{domain}" if at and local else "*" * len(value)
+    if kind is PersonalDataKind.BANK_CARD:
+        return "**** **** **** " + _digits(value)[-4:]
+    if kind is PersonalDataKind.ID_NUMBER:
+        return _keep_ends(_digits(value))
+    return _mask_phone(value)
+
+
+def mask_text(value: str) -> str:
+    """The value with every finding masked in place and everything else unchanged."""
+    pieces: list[str] = []
+    position = 0
+    for finding in find(value):
+        pieces.append(value[position : finding.start])
+        pieces.append(mask(value[finding.start : finding.end], finding.kind))
+        position = finding.end
+    pieces.append(value[position:])
+    return "".join(pieces)
+
+
+def _find_emails(value: str) -> list[Finding]:
+    findings = []
+    for match in _EMAIL.finditer(value):
+        local, _, domain = match.group().partition("@")
+        # A sentence may end right after the address: "write to a@b.cn."
+        domain = domain.rstrip(".")
+        if _is_local_part(local) and _is_domain(domain):
+            end = match.start() + len(local) + 1 + len(domain)
+            findings.append(
+                Finding(kind=PersonalDataKind.EMAIL, start=match.start(), end=end)
+            )
+    return findings
+
+
+def _is_local_part(local: str) -> bool:
+    return not (local.startswith(".") or local.endswith(".") or ".." in local)
+
+
+def _is_domain(domain: str) -> bool:
+    labels = domain.split(".")
+    if len(labels) < 2 or not _TLD.fullmatch(labels[-1]):
+        return False
+    return all(_LABEL.fullmatch(label) for label in labels[:-1])
+
+
+def _find_numbers(value: str) -> list[Finding]:
+    findings = []
+    for match in _NUMBER.finditer(value):
+        kind = _number_kind(match.group())
+        if kind is not None:
+            findings.append(Finding(kind=kind, start=match.start(), end=match.end()))
+        elif " " in match.group():
+            findings.extend(_split_run(match.group(), offset=match.start()))
+    return findings
+
+
+def _split_run(run: str, *, offset: int) -> list[Finding]:
+    """Findings among the space-separated parts of a run that is not one number as a whole.
+
+    Two numbers written side by side ("13812345678 13912345678") form one run.
+    """
+    findings = []
+    start = 0
+    for part in run.split(" "):
+        kind = _number_kind(part)
+        if kind is not None:
+            findings.append(
+                Finding(kind=kind, start=offset + start, end=offset + start + len(part))
+            )
+        start += len(part) + 1
+    return findings
+
+
+def _number_kind(run: str) -> PersonalDataKind | None:
+    digits = _digits(run)
+    if len(digits) < 8:
+        return None
+    if run.startswith("+"):
+        return PersonalDataKind.PHONE if _is_international_phone(digits) else None
+    if digits[-1] in "Xx" or len(digits) == 18:
+        return (
+            PersonalDataKind.ID_NUMBER if is_id_number(digits) else _card_kind(digits)
+        )
+    if _MOBILE_CN.fullmatch(digits.removeprefix("0086")):
+        return PersonalDataKind.PHONE
+    return _card_kind(digits)
+
+
+def _card_kind(digits: str) -> PersonalDataKind | None:
+    return PersonalDataKind.BANK_CARD if is_bank_card(digits) else None
+
+
+def _is_international_phone(digits: str) -> bool:
+    if digits.startswith("86") and len(digits) == 13:
+        return _MOBILE_CN.fullmatch(digits[2:]) is not None
+    return 8 <= len(digits) <= 15 and digits[0] != "0"
+
+
+def is_id_number(value: str) -> bool:
+    """True for a mainland China resident ID: 17 digits, a valid birth date and check character."""
+    if len(value) != 18 or not value[:17].isdigit() or not value.isascii():
+        return False
+    if not _is_birth_date(value[6:14]):
+        return False
+    total = sum(
+        int(digit) * weight for digit, weight in zip(value, _ID_WEIGHTS, strict=False)
+    )
+    return _ID_CHECK[total % 11] == value[17].upper()
+
+
+def _is_birth_date(text: str) -> bool:
+    year, month, day = int(text[:4]), int(text[4:6]), int(text[6:])
+    if not 1900 <= year <= 2099:
+        return False
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def is_bank_card(value: str) -> bool:
+    """True for 13-19 ASCII digits with a card-network prefix that pass the Luhn check."""
+    if not (13 <= len(value) <= 19 and value.isdigit() and value.isascii()):
+        return False
+    if not ("3" <= value[0] <= "6" or "2221" <= value[:4] <= "2720"):
+        return False
+    total = 0
+    for position, char in enumerate(reversed(value)):
+        digit = int(char)
+        if position % 2:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
+
+
+def _mask_phone(value: str) -> str:
+    prefix = _CN_PREFIX.match(value)
+    if prefix is not None:
+        return prefix.group() + _keep_ends(_digits(value[prefix.end() :]))
+    sign = "+" if value.startswith("+") else ""
+    return sign + _keep_ends(_digits(value))
+
+
+def _keep_ends(digits: str) -> str:
+    """First three and last four characters with stars between; all stars when that is too few."""
+    hidden = len(digits) - 7
+    if hidden < 1:
+        return "*" * len(digits)
+    return digits[:3] + "*" * hidden + digits[-4:]
+
+
+def _digits(value: str) -> str:
+    return "".join(char for char in value if char in "0123456789Xx")
