@@ -8,17 +8,18 @@ from dataclasses import replace
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from tests.tracking.codegen.toolchain import PRODUCT_VIEWED, mypy_errors, write_files
+from tests.tracking.codegen.toolchain import (
+    COUPON_ENTERED,
+    PRODUCT_VIEWED,
+    mypy_errors,
+    write_files,
+)
 from tests.tracking.schemas.snapshots import (
     BASE_URL,
     EVERYTHING,
     HOSTILE,
     VALID_EVERYTHING,
-    event,
-    optional,
     plan,
-    prop,
-    required,
 )
 from tracking.codegen import GENERATORS, PythonGenerator, content_hash
 from tracking.codegen.names import short_hash
@@ -26,27 +27,6 @@ from tracking.schemas import event_schema
 
 GENERATOR = PythonGenerator()
 HASH_LINE = "CONTENT_HASH: Final = "
-
-COUPON_ENTERED = plan(
-    event(
-        "Coupon Entered",
-        required(
-            prop(
-                "currency",
-                enum=("CNY", "USD"),
-                display_name="币种",
-                description="Currency of the order.",
-            )
-        ),
-        optional(prop("count", "integer", minimum="1")),
-        optional(prop("region", "object", fields=(prop("city", max_length=20),))),
-        optional(prop("tags", "array", item_type="string", enum=("a", "b"))),
-        display_name="输入优惠码",
-        description="The user typed a coupon code.",
-        trigger="When the apply button is tapped.",
-        status="deprecated",
-    )
-)
 
 EXPECTED_HEADER = '''\
 """Typed tracking calls for the plan "Shop" ("shop"), version "1.0.0".

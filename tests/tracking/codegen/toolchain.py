@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.tracking.schemas.snapshots import event, optional, plan, prop, required
+
 _TSC_ERROR = re.compile(r"^(?P<file>[^(\s]+)\(\d+,\d+\): error (?P<code>TS\d+):", re.M)
 _MYPY_ERROR = re.compile(
     r"^(?P<file>[^:\s]+):\d+: error: .*\[(?P<code>[a-z-]+)\]$", re.M
@@ -29,6 +31,29 @@ PRODUCT_VIEWED = {
     "currency": "CNY",
     "brand": "声悦",
 }
+
+
+# A deprecated event with every kind of property: the exact output of both generators.
+COUPON_ENTERED = plan(
+    event(
+        "Coupon Entered",
+        required(
+            prop(
+                "currency",
+                enum=("CNY", "USD"),
+                display_name="币种",
+                description="Currency of the order.",
+            )
+        ),
+        optional(prop("count", "integer", minimum="1")),
+        optional(prop("region", "object", fields=(prop("city", max_length=20),))),
+        optional(prop("tags", "array", item_type="string", enum=("a", "b"))),
+        display_name="输入优惠码",
+        description="The user typed a coupon code.",
+        trigger="When the apply button is tapped.",
+        status="deprecated",
+    )
+)
 
 
 def _missing(tool: str, how: str) -> None:
