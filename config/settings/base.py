@@ -98,12 +98,31 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web process reads while a worker process writes: WAL lets readers through, and
+    # IMMEDIATE transactions wait for the write lock instead of failing half-way.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 
 # ---------------------------------------------------------------------------
 # Redis and Celery — embedded filesystem broker unless REDIS_URL is set
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 # ---------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+# The collector's write-key cache and rate limits: shared through Redis when there is one.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or REDIS_URL or "filesystem://"
 if CELERY_BROKER_URL == "filesystem://":
     _broker_dir = VAR_DIR / "broker"
@@ -113,10 +132,48 @@ if CELERY_BROKER_URL == "filesystem://":
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
     }
+    _broker_dir.joinpath("processed").mkdir(parents=True, exist_ok=True)
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A batch taken by a worker that died unacknowledged goes back to the queue after this.
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_DEFAULT_QUEUE = "ingest"
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# ---------------------------------------------------------------------------
+# Collector and validation pipeline
+# ---------------------------------------------------------------------------
+# Segment's limits by default: 32 KB per event, 500 KB per request.
+COLLECTOR_MAX_EVENT_BYTES = env_int("COLLECTOR_MAX_EVENT_BYTES", default=32 * 1024)
+COLLECTOR_MAX_BATCH_BYTES = env_int("COLLECTOR_MAX_BATCH_BYTES", default=500 * 1024)
+# Events per second per write key; 0 turns the limit off.
+COLLECTOR_RATE_LIMIT = env_int("COLLECTOR_RATE_LIMIT", default=20000)
+# How long a write key's source stays cached (rotation and deactivation clear it at once).
+COLLECTOR_KEY_CACHE_SECONDS = env_int("COLLECTOR_KEY_CACHE_SECONDS", default=300)
+INGEST_MAX_RETRIES = env_int("INGEST_MAX_RETRIES", default=5)
+# How often a worker looks for a newly published version (seconds).
+PIPELINE_PLAN_REFRESH_SECONDS = env_int("PIPELINE_PLAN_REFRESH_SECONDS", default=2)
+# A client timestamp further ahead of or behind the server than this is clock skew.
+PIPELINE_MAX_FUTURE_SECONDS = env_int("PIPELINE_MAX_FUTURE_SECONDS", default=600)
+PIPELINE_MAX_PAST_SECONDS = env_int("PIPELINE_MAX_PAST_SECONDS", default=7 * 86400)
+# Recent masked samples kept per event, valid and invalid each, and for how long.
+SAMPLES_PER_EVENT = env_int("SAMPLES_PER_EVENT", default=50)
+SAMPLES_RETENTION_DAYS = env_int("SAMPLES_RETENTION_DAYS", default=14)
+# At most this many samples of one event (valid and invalid each) are kept from one batch.
+SAMPLES_PER_BATCH_EVENT = env_int("SAMPLES_PER_BATCH_EVENT", default=3)
+# A repeated messageId from the same source is counted once within this window.
+DEDUPE_WINDOW_SECONDS = env_int("DEDUPE_WINDOW_SECONDS", default=24 * 3600)
 
 # ---------------------------------------------------------------------------
 # Authentication — https://docs.djangoproject.com/en/5.2/topics/auth/passwords/

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -140,10 +143,24 @@ def write_key_with_rotation(source: Source) -> SafeString | str:
 
 class SourceInline(admin.TabularInline):
     model = Source
-    fields = ["name", "kind", "is_active", "write_key_display", "write_key_rotated_at"]
+    fields = [
+        "name",
+        "kind",
+        "is_active",
+        "pinned_version",
+        "write_key_display",
+        "write_key_rotated_at",
+    ]
     readonly_fields = ["write_key_display", "write_key_rotated_at"]
     extra = 0
     show_change_link = True
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        # Only this plan's own versions can be pinned (none while the plan is being added).
+        field = formset.form.base_fields["pinned_version"]
+        field.queryset = field.queryset.filter(plan=obj) if obj else field.queryset.none()
+        return formset
 
     @admin.display(description=_("write key"))
     def write_key_display(self, source: Source) -> SafeString | str:

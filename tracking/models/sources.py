@@ -51,6 +51,18 @@ class Source(models.Model):
         default=True,
         help_text=_("An inactive source's write key is refused by the collector."),
     )
+    pinned_version = models.ForeignKey(
+        "tracking.PlanVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pinned_sources",
+        verbose_name=_("pinned version"),
+        help_text=_(
+            "Validate this source's live events against this version instead of the latest "
+            "published one (for example while an old app release is still in use)."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords(excluded_fields=["write_key"])
 
@@ -75,6 +87,11 @@ class Source(models.Model):
     def clean(self) -> None:
         if not self.name.strip():
             raise ValidationError({"name": _("Give the source a name.")})
+        pinned = self.pinned_version
+        if pinned is not None and self.plan_id and pinned.plan_id != self.plan_id:
+            raise ValidationError(
+                {"pinned_version": _("Pin a version of this source's own plan.")}
+            )
 
 
 def rotate_write_key(source: Source) -> str:

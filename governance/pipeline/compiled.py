@@ -1,0 +1,114 @@
+"""A published plan version compiled for the hot path: one `jsonschema-rs` validator per event.
+
+Pure: takes a `PublishedPlan` (snapshot and schema texts), returns a `CompiledPlan`. Validators
+are compiled on first use of each event, so a worker with a large plan starts at once and only
+pays for the events it actually receives (`compile_all` compiles everything up front, for
+measurements). Schema texts are parsed with `Decimal` so that bounds stay exact.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import jsonschema_rs
+
+from tracking.schemas.build import FORBID
+
+if TYPE_CHECKING:
+    from tracking.published import PublishedPlan
+    from tracking.snapshot import PropertySpec
+
+PERSONAL = "personal"
+SENSITIVE = "sensitive"
+
+# Privacy classes by property path, as tuples of keys below `properties` (array items share
+# their array's class).
+PrivacyMap = dict[tuple[str, ...], str]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompiledEvent:
+    key: str
+    validator: (
+        Any  # jsonschema_rs validator; typed Any because the package ships no stubs
+    )
+    origins: dict[
+        str, str
+    ]  # top-level property key -> where it comes from (event, common…)
+    known: frozenset[str]  # top-level property keys the plan declares for this event
+    privacy: PrivacyMap  # paths classed personal or sensitive
+    deprecated: bool
+
+
+@dataclass(slots=True, kw_only=True)
+class CompiledPlan:
+    plan_id: int
+    version_id: int
+    number: str
+    forbids_additional: bool
+    schemas: dict[str, str]
+    specs: dict[str, Any]  # event key -> EventSpec
+    _events: dict[str, CompiledEvent] = field(default_factory=dict)
+
+    def event(self, key: str) -> CompiledEvent | None:
+        """The compiled event, compiling it on first use; None for an unplanned event."""
+        compiled = self._events.get(key)
+        if compiled is None and key in self.schemas:
+            compiled = self._events[key] = _compile_event(self, key)
+        return compiled
+
+    def compile_all(self) -> int:
+        """Compile every event now; returns how many there are."""
+        for key in self.schemas:
+            self.event(key)
+        return len(self._events)
+
+
+def compile_plan(published: PublishedPlan) -> CompiledPlan:
+    snapshot = published.snapshot
+    return CompiledPlan(
+        plan_id=published.plan_id,
+        version_id=published.version_id,
+        number=published.number,
+        forbids_additional=snapshot.additional_properties == FORBID,
+        schemas=published.event_schemas,
+        specs={event.key: event for event in snapshot.events},
+    )
+
+
+def compile_schema(schema: dict[str, Any]) -> Any:
+    """A hot-path validator: formats asserted, regular expressions in linear time."""
+    return jsonschema_rs.validator_for(
+        schema,
+        validate_formats=True,
+        pattern_options=jsonschema_rs.RegexOptions(),
+    )
+
+
+def _compile_event(plan: CompiledPlan, key: str) -> CompiledEvent:
+    schema = json.loads(plan.schemas[key], parse_float=Decimal)
+    spec = plan.specs[key]
+    privacy: PrivacyMap = {}
+    for attached in spec.properties:
+        _collect_privacy(attached.property, (attached.key,), privacy)
+    return CompiledEvent(
+        key=key,
+        validator=compile_schema(schema),
+        origins={a.key: a.origin for a in spec.properties},
+        known=frozenset(a.key for a in spec.properties),
+        privacy=privacy,
+        deprecated=spec.is_deprecated,
+    )
+
+
+def _collect_privacy(
+    spec: PropertySpec, path: tuple[str, ...], privacy: PrivacyMap
+) -> None:
+    if spec.privacy_class in {PERSONAL, SENSITIVE}:
+        privacy[path] = spec.privacy_class
+        return
+    for nested in spec.fields:
+        _collect_privacy(nested, (*path, nested.key), privacy)

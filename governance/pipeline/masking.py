@@ -1,0 +1,87 @@
+"""What of a sample may be stored: a reduced message, personal values masked, sensitive removed.
+
+Pure. Properties classed personal are masked whatever they hold; properties classed sensitive
+are replaced by a marker and their value is never kept; every other string is masked where it
+looks like personal data. Identifiers are masked the same way (a user id may be a phone number).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from governance.pipeline import privacy
+from governance.pipeline.compiled import PERSONAL, SENSITIVE
+
+REMOVED = "[removed]"
+
+_KEPT_CONTEXT = ("app", "library", "os", "device", "locale", "timezone", "screen")
+_KEPT_FIELDS = ("type", "event", "name", "messageId", "timestamp", "sentAt")
+_MAX_STRING = 500
+
+
+def masked_message(
+    message: dict[str, Any], classes: dict[tuple[str, ...], str]
+) -> dict[str, Any]:
+    """The parts of a message QA needs, safe to store and show."""
+    kept: dict[str, Any] = {
+        field: _mask_any(message[field], None)
+        for field in _KEPT_FIELDS
+        if field in message
+    }
+    for field in ("userId", "anonymousId"):
+        if field in message:
+            kept[field] = _mask_any(message[field], None)
+    payload_field = (
+        "traits" if message.get("type") in {"identify", "group"} else "properties"
+    )
+    payload = message.get(payload_field)
+    if isinstance(payload, dict):
+        kept[payload_field] = {
+            key: _mask_value(value, (key,), classes) for key, value in payload.items()
+        }
+    context = message.get("context")
+    if isinstance(context, dict):
+        kept["context"] = {
+            key: _mask_any(context[key], None)
+            for key in _KEPT_CONTEXT
+            if key in context
+        }
+    return kept
+
+
+def _mask_value(
+    value: Any, path: tuple[str, ...], classes: dict[tuple[str, ...], str]
+) -> Any:
+    privacy_class = classes.get(path)
+    if privacy_class == SENSITIVE:
+        return REMOVED
+    if privacy_class == PERSONAL:
+        return _mask_any(value, PERSONAL)
+    if isinstance(value, dict):
+        return {k: _mask_value(v, (*path, k), classes) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_value(item, path, classes) for item in value]
+    return _mask_any(value, None)
+
+
+def _mask_any(value: Any, privacy_class: str | None) -> Any:
+    if isinstance(value, dict):
+        return {k: _mask_any(v, privacy_class) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_any(item, privacy_class) for item in value]
+    if privacy_class == PERSONAL:
+        return mask_personal(value)
+    if isinstance(value, str):
+        return privacy.mask_text(value[:_MAX_STRING])
+    return value
+
+
+def mask_personal(value: Any) -> Any:
+    """A value of a personal property: masked by its kind if recognised, else mostly starred."""
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value)[:_MAX_STRING]
+    masked = privacy.mask_text(text)
+    if masked != text:
+        return masked
+    return text[:1] + "***" if len(text) > 1 else "*"

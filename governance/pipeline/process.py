@@ -1,0 +1,144 @@
+"""One batch end to end: parse, judge every sample, then count it exactly once.
+
+Validation runs before the transaction (it only needs the compiled plan); the transaction holds
+the batch's mark, the dedupe rows and every counter, so a batch is counted whole or not at all,
+and a redelivered batch finds its mark and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, transaction
+
+from governance.errors import TransientError
+from governance.models import ProcessedBatch
+from governance.pipeline import aggregate, store, wire
+from governance.pipeline.batch import BatchPayload
+from governance.pipeline.compiled import CompiledPlan
+from governance.pipeline.masking import masked_message
+from governance.pipeline.validate import SkewLimits, Verdict, judge
+from governance.pipeline.validators import plan_cache
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BatchResult:
+    samples: int
+    counted: int
+    duplicates: int
+    already_processed: bool
+
+
+def process_batch(batch: BatchPayload) -> BatchResult:
+    """Validate and count a batch. Raises TransientError when the database is briefly away."""
+    received_at = datetime.fromisoformat(batch["received_at"])
+    messages = wire.messages_of(
+        batch["endpoint"], wire.parse_json(batch["body"].encode("utf-8"))
+    )
+    plan = plan_cache().for_source(batch["source_id"])
+    verdicts = judge_all(messages, plan, received_at=received_at)
+    try:
+        result = _count_once(batch, messages, verdicts, plan, received_at)
+    except (OperationalError, InterfaceError) as error:
+        raise TransientError(str(error)) from error
+    logger.info(
+        "pipeline.batch batch_id=%s samples=%s counted=%s duplicates=%s redelivered=%s",
+        batch["batch_id"],
+        result.samples,
+        result.counted,
+        result.duplicates,
+        result.already_processed,
+    )
+    return result
+
+
+def judge_all(
+    messages: list[dict[str, Any]], plan: CompiledPlan | None, *, received_at: datetime
+) -> list[Verdict]:
+    limits = SkewLimits(
+        max_future=timedelta(seconds=settings.PIPELINE_MAX_FUTURE_SECONDS),
+        max_past=timedelta(seconds=settings.PIPELINE_MAX_PAST_SECONDS),
+    )
+    return [judge(m, plan, received_at=received_at, limits=limits) for m in messages]
+
+
+def _count_once(
+    batch: BatchPayload,
+    messages: list[dict[str, Any]],
+    verdicts: list[Verdict],
+    plan: CompiledPlan | None,
+    received_at: datetime,
+) -> BatchResult:
+    source_id = batch["source_id"]
+    digests = [_digest(v) for v in verdicts]
+    with transaction.atomic():
+        claimed = store.claim_batch(
+            batch_id=batch["batch_id"],
+            source_id=source_id,
+            samples=len(messages),
+            duplicates=0,
+            at=received_at,
+        )
+        if not claimed:
+            return BatchResult(
+                samples=len(messages), counted=0, duplicates=0, already_processed=True
+            )
+        fresh = store.new_message_digests(
+            source_id=source_id,
+            digests=[d for d in digests if d is not None],
+            at=received_at,
+            window=timedelta(seconds=settings.DEDUPE_WINDOW_SECONDS),
+        )
+        kept = list(_first_fresh(verdicts, messages, digests, fresh))
+        fold = aggregate.fold(
+            kept,
+            at=received_at,
+            mask=lambda verdict, message: _mask(verdict, message, plan),
+            samples_per_event=settings.SAMPLES_PER_BATCH_EVENT,
+        )
+        store.write_fold(plan_id=batch["plan_id"], source_id=source_id, fold=fold)
+        duplicates = len(messages) - len(kept)
+        if duplicates:
+            ProcessedBatch.objects.filter(batch_id=batch["batch_id"]).update(
+                duplicates=duplicates
+            )
+    return BatchResult(
+        samples=len(messages),
+        counted=len(kept),
+        duplicates=duplicates,
+        already_processed=False,
+    )
+
+
+def _digest(verdict: Verdict) -> int | None:
+    message_id = verdict.message_id
+    return store.message_digest(message_id) if message_id else None
+
+
+def _first_fresh(
+    verdicts: list[Verdict],
+    messages: list[dict[str, Any]],
+    digests: list[int | None],
+    fresh: set[int],
+) -> Any:
+    """Samples to count: those without a messageId, and the first of each fresh messageId."""
+    taken: set[int] = set()
+    for verdict, message, digest in zip(verdicts, messages, digests, strict=True):
+        if digest is None:
+            yield verdict, message
+        elif digest in fresh and digest not in taken:
+            taken.add(digest)
+            yield verdict, message
+
+
+def _mask(
+    verdict: Verdict, message: dict[str, Any], plan: CompiledPlan | None
+) -> dict[str, Any]:
+    event = plan.event(verdict.event_name) if plan and verdict.planned else None
+    return masked_message(message, event.privacy if event else {})

@@ -1,0 +1,356 @@
+"""The pipeline's writes: a batch's mark, its dedupe rows and its counts, in one transaction.
+
+Every counter changes through `INSERT … ON CONFLICT … DO UPDATE` adding the batch's increments,
+one statement per table per batch, rows sorted by key so that concurrent workers lock rows in
+the same order. Works on PostgreSQL and on SQLite (3.35 or newer, for RETURNING).
+
+Callers run `claim_batch`, `new_message_digests` and `write_fold` inside one
+`transaction.atomic()` block: the batch's idempotency mark commits with its counts or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+from django.utils import timezone
+
+from governance.models import (
+    DeadLetterBatch,
+    LastSeen,
+    ObservedType,
+    ProcessedBatch,
+    RecentSample,
+    SeenMessage,
+    ViolationCount,
+    WindowCount,
+)
+from governance.pipeline.aggregate import (
+    EXAMPLES_PER_VIOLATION,
+    BatchFold,
+    ViolationKey,
+)
+
+logger = logging.getLogger(__name__)
+
+_CHUNK = 400
+_VIOLATION_KEY = [
+    "plan_id",
+    "source_id",
+    "message_type",
+    "event_name",
+    "app_version",
+    "kind",
+    "keyword",
+    "path",
+]
+
+
+def message_digest(message_id: str) -> int:
+    """A signed 64-bit digest of a client messageId (what the dedupe rows hold)."""
+    raw = hashlib.blake2b(message_id.encode("utf-8", "surrogatepass"), digest_size=8)
+    return int.from_bytes(raw.digest(), "big", signed=True)
+
+
+def claim_batch(
+    *, batch_id: str, source_id: int, samples: int, duplicates: int, at: datetime
+) -> bool:
+    """Write the batch's idempotency mark; False if the batch was already counted.
+
+    A concurrent delivery of the same batch waits on the mark's key until this transaction
+    ends, then finds it.
+    """
+    rows = _insert(
+        ProcessedBatch,
+        ["batch_id", "source_id", "samples", "duplicates", "processed_at"],
+        [(_uuid(batch_id), source_id, samples, duplicates, _dt(at))],
+        conflict=["batch_id"],
+        returning="batch_id",
+    )
+    return bool(rows)
+
+
+def new_message_digests(
+    *, source_id: int, digests: Sequence[int], at: datetime, window: timedelta
+) -> set[int]:
+    """The digests not seen from this source within `window`; records them as seen now."""
+    unique = sorted(set(digests))
+    if not unique:
+        return set()
+    table = _table(SeenMessage)
+    fresh: set[int] = set()
+    for chunk in _chunks(unique):
+        values = ", ".join(["(%s, %s, %s)"] * len(chunk))
+        # Identifiers come from model metadata; every value is a parameter.
+        sql = (
+            f"INSERT INTO {table} (source_id, digest, seen_at) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT (source_id, digest) DO UPDATE SET seen_at = EXCLUDED.seen_at "
+            f"WHERE {table}.seen_at < %s RETURNING digest"
+        )
+        params: list[Any] = []
+        for digest in chunk:
+            params += [source_id, digest, _dt(at)]
+        params.append(_dt(at - window))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fresh.update(row[0] for row in cursor.fetchall())
+    return fresh
+
+
+def write_fold(*, plan_id: int, source_id: int, fold: BatchFold) -> None:
+    """Add a folded batch to the counters, top up violation examples, keep recent samples."""
+    _write_windows(plan_id, source_id, fold)
+    _write_violations(plan_id, source_id, fold)
+    _write_types(plan_id, fold)
+    _write_last_seen(plan_id, source_id, fold)
+    _write_samples(plan_id, source_id, fold)
+
+
+def _write_windows(plan_id: int, source_id: int, fold: BatchFold) -> None:
+    rows = sorted(
+        (
+            plan_id,
+            source_id,
+            key.message_type,
+            key.event_name,
+            key.app_version,
+            _dt(key.window_start),
+            counts.planned,
+            counts.received,
+            counts.valid,
+            counts.invalid,
+            counts.personal,
+        )
+        for key, counts in fold.windows.items()
+    )
+    _upsert(
+        WindowCount,
+        ["plan_id", "source_id", "message_type", "event_name", "app_version"]
+        + ["window_start", "is_planned", "received", "valid", "invalid", "personal"],
+        rows,
+        conflict=["plan_id", "source_id", "message_type", "event_name"]
+        + ["app_version", "window_start"],
+        add=["received", "valid", "invalid", "personal"],
+        replace=["is_planned"],
+    )
+
+
+def _write_violations(plan_id: int, source_id: int, fold: BatchFold) -> None:
+    at = _dt(fold.at)
+    rows = sorted(
+        (plan_id, source_id, k.message_type, k.event_name, k.app_version, k.kind)
+        + (k.keyword, k.path, tally.count, tally.message, at, at, _json([]), 0)
+        for k, tally in fold.violations.items()
+    )
+    returned = _upsert(
+        ViolationCount,
+        [*_VIOLATION_KEY, "count", "message", "first_seen", "last_seen"]
+        + ["examples", "example_count"],
+        rows,
+        conflict=["plan_id", "source_id", *_VIOLATION_KEY[2:]],
+        add=["count"],
+        replace=["message", "last_seen"],
+        returning="id, example_count, " + ", ".join(_VIOLATION_KEY[2:]),
+    )
+    # RETURNING promises no order: match rows back by their key.
+    wanting = {}
+    for row_id, count, *key in returned:
+        tally = fold.violations[
+            ViolationKey(**dict(zip(_VIOLATION_KEY[2:], key, strict=True)))
+        ]
+        if count < EXAMPLES_PER_VIOLATION and tally.examples:
+            wanting[row_id] = tally.examples
+    _top_up_examples(wanting)
+
+
+def _top_up_examples(wanting: dict[int, list[dict[str, Any]]]) -> None:
+    # TRICKY: the upsert above holds these rows' locks until the transaction ends, so this
+    # read-append-write cannot race another worker. It happens only until a row has its five.
+    if not wanting:
+        return
+    current = dict(
+        ViolationCount.objects.filter(id__in=wanting).values_list("id", "examples")
+    )
+    for row_id, new in sorted(wanting.items()):
+        examples = (list(current.get(row_id) or []) + new)[:EXAMPLES_PER_VIOLATION]
+        ViolationCount.objects.filter(id=row_id).update(
+            examples=examples, example_count=len(examples)
+        )
+
+
+def _write_types(plan_id: int, fold: BatchFold) -> None:
+    at = _dt(fold.at)
+    rows = sorted(
+        (
+            plan_id,
+            key.event_name,
+            key.path,
+            key.app_version,
+            key.json_type,
+            count,
+            at,
+            at,
+        )
+        for key, count in fold.types.items()
+    )
+    _upsert(
+        ObservedType,
+        ["plan_id", "event_name", "path", "app_version", "json_type", "count"]
+        + ["first_seen", "last_seen"],
+        rows,
+        conflict=["plan_id", "event_name", "path", "app_version", "json_type"],
+        add=["count"],
+        replace=["last_seen"],
+    )
+
+
+def _write_last_seen(plan_id: int, source_id: int, fold: BatchFold) -> None:
+    at = _dt(fold.at)
+    rows = sorted(
+        (plan_id, source_id, key.message_type, key.event_name, at, at, version)
+        for key, version in fold.last_seen.items()
+    )
+    _upsert(
+        LastSeen,
+        ["plan_id", "source_id", "message_type", "event_name", "first_seen"]
+        + ["last_seen", "app_version"],
+        rows,
+        conflict=["plan_id", "source_id", "message_type", "event_name"],
+        latest="last_seen",
+        replace_if_latest=["app_version"],
+    )
+
+
+def _write_samples(plan_id: int, source_id: int, fold: BatchFold) -> None:
+    RecentSample.objects.bulk_create(
+        RecentSample(
+            plan_id=plan_id,
+            source_id=source_id,
+            message_type=row.verdict.message_type,
+            event_name=row.verdict.event_name,
+            app_version=row.verdict.app_version,
+            is_valid=row.verdict.valid,
+            received_at=fold.at,
+            message=row.message,
+            violations=[
+                {
+                    "kind": v.kind,
+                    "keyword": v.keyword,
+                    "path": v.path,
+                    "message": v.message,
+                }
+                for v in row.verdict.violations
+            ],
+        )
+        for row in fold.samples
+    )
+
+
+def record_dead_letter(
+    batch: dict[str, Any], *, error: str, traceback: str, attempts: int
+) -> DeadLetterBatch:
+    """Keep a batch that failed for good, whole, for listing and replay."""
+    letter, _ = DeadLetterBatch.objects.update_or_create(
+        batch_id=batch["batch_id"],
+        defaults={
+            "source_id": batch.get("source_id"),
+            "payload": batch,
+            "error": error[:500],
+            "traceback": traceback[-20000:],
+            "attempts": attempts,
+            "failed_at": timezone.now(),
+            "replayed_at": None,
+        },
+    )
+    return letter
+
+
+def _upsert(
+    model: type[Model],
+    columns: list[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    conflict: list[str],
+    add: Iterable[str] = (),
+    replace: Iterable[str] = (),
+    latest: str | None = None,
+    replace_if_latest: Iterable[str] = (),
+    returning: str | None = None,
+) -> list[tuple[Any, ...]]:
+    table = _table(model)
+    sets = [f"{c} = {table}.{c} + EXCLUDED.{c}" for c in add]
+    sets += [f"{c} = EXCLUDED.{c}" for c in replace]
+    if latest:
+        newer = f"EXCLUDED.{latest} >= {table}.{latest}"
+        sets += [
+            f"{c} = CASE WHEN {newer} THEN EXCLUDED.{c} ELSE {table}.{c} END"
+            for c in replace_if_latest
+        ]
+        sets.append(
+            f"{latest} = CASE WHEN {newer} THEN EXCLUDED.{latest} ELSE {table}.{latest} END"
+        )
+    action = f"DO UPDATE SET {', '.join(sets)}" if sets else "DO NOTHING"
+    return _insert(
+        model,
+        columns,
+        rows,
+        conflict=conflict,
+        action=action,
+        returning=returning,
+    )
+
+
+def _insert(
+    model: type[Model],
+    columns: list[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    conflict: list[str],
+    action: str = "DO NOTHING",
+    returning: str | None = None,
+) -> list[tuple[Any, ...]]:
+    if not rows:
+        return []
+    table = _table(model)
+    placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    tail = f" RETURNING {returning}" if returning else ""
+    result: list[tuple[Any, ...]] = []
+    for chunk in _chunks(rows):
+        # Identifiers come from model metadata; every value is a parameter.
+        sql = (
+            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+            f"VALUES {', '.join([placeholder] * len(chunk))} "
+            f"ON CONFLICT ({', '.join(conflict)}) {action}{tail}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for row in chunk for value in row])
+            if returning:
+                result += cursor.fetchall()
+    return result
+
+
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
+    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
+
+
+def _dt(value: datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _uuid(value: str) -> Any:
+    field = ProcessedBatch._meta.get_field("batch_id")
+    return field.get_db_prep_value(uuid.UUID(value), connection)
+
+
+def _json(value: Any) -> Any:
+    return connection.ops.adapt_json_value(value, None)

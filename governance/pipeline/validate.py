@@ -1,0 +1,362 @@
+"""One sample judged against the plan: every problem it has, and what it looks like, masked.
+
+Pure: takes a message (already through `wire.messages_of`), the compiled plan that applies and
+the server's receive time; returns a `Verdict`. Nothing here stores or logs a value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from governance.pipeline import privacy
+from governance.pipeline.compiled import CompiledEvent, CompiledPlan
+from governance.pipeline.wire import parse_timestamp
+from tracking.schemas.build import DATE_TIME_PATTERN
+
+ENVELOPE = "envelope"
+UNPLANNED_EVENT = "unplanned_event"
+SCHEMA = "schema"
+COMMON_PROPERTY = "common_property"
+UNEXPECTED_PROPERTY = "unexpected_property"
+PERSONAL_DATA = "personal_data"
+CLOCK_SKEW = "clock_skew"
+
+_ALWAYS_INVALID = frozenset({ENVELOPE, UNPLANNED_EVENT, SCHEMA, COMMON_PROPERTY})
+_VALIDATED_TYPES = frozenset({"track"})
+_NAMED_TYPES = frozenset({"track", "page", "screen"})
+_MAX_MESSAGE = 300
+_MAX_DEPTH = 6
+_MAX_STRINGS = 500
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Violation:
+    kind: str
+    keyword: str  # JSON Schema keyword, personal-data kind, or envelope/skew code
+    path: str  # JSON pointer into the message
+    message: str  # masked: never a raw value of the sample
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SkewLimits:
+    max_future: timedelta
+    max_past: timedelta
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Verdict:
+    message_type: str
+    event_name: str
+    app_version: str
+    message_id: str | None
+    planned: bool
+    valid: bool
+    violations: tuple[Violation, ...]
+    personal_findings: int
+    types: tuple[tuple[str, str], ...]  # (path, JSON type) of each property value
+
+
+def judge(
+    message: dict[str, Any],
+    plan: CompiledPlan | None,
+    *,
+    received_at: datetime,
+    limits: SkewLimits,
+) -> Verdict:
+    message_type = message["type"]
+    event_name = _event_name(message)
+    event = plan.event(event_name) if plan and message_type == "track" else None
+    payload = _payload(message)
+    violations = _envelope(message) + _skew(message, received_at, limits)
+    if message_type in _VALIDATED_TYPES:
+        if event is None:
+            violations.append(_unplanned(event_name, plan))
+        else:
+            violations += _schema(event, payload, plan)  # type: ignore[arg-type]
+    if message_type != "identify":
+        violations += _personal(payload, event)
+    personal = sum(1 for v in violations if v.kind == PERSONAL_DATA)
+    forbids = plan is not None and plan.forbids_additional
+    return Verdict(
+        message_type=message_type,
+        event_name=event_name,
+        app_version=app_version(message),
+        message_id=message.get("messageId"),
+        planned=message_type not in _VALIDATED_TYPES or event is not None,
+        valid=not any(_invalidates(v, forbids=forbids) for v in violations),
+        violations=tuple(violations),
+        personal_findings=personal,
+        types=tuple(observed_types(payload)) if message_type in _NAMED_TYPES else (),
+    )
+
+
+def _event_name(message: dict[str, Any]) -> str:
+    if message["type"] == "track":
+        return str(message["event"])
+    name = message.get("name")
+    return (
+        name[:200] if isinstance(name, str) and message["type"] in _NAMED_TYPES else ""
+    )
+
+
+def _payload(message: dict[str, Any]) -> dict[str, Any]:
+    field = "traits" if message["type"] in {"identify", "group"} else "properties"
+    value = message.get(field)
+    return value if isinstance(value, dict) else {}
+
+
+def app_version(message: dict[str, Any]) -> str:
+    app = (message.get("context") or {}).get("app")
+    version = app.get("version") if isinstance(app, dict) else None
+    if isinstance(version, str | int) and not isinstance(version, bool):
+        return str(version)[:64]
+    return ""
+
+
+def _invalidates(violation: Violation, *, forbids: bool) -> bool:
+    if violation.kind == UNEXPECTED_PROPERTY:
+        return forbids
+    return violation.kind in _ALWAYS_INVALID
+
+
+def _envelope(message: dict[str, Any]) -> list[Violation]:
+    problems = []
+    if not message.get("messageId"):
+        problems.append(
+            Violation(
+                kind=ENVELOPE,
+                keyword="missing_message_id",
+                path="/messageId",
+                message="No messageId: a retried sample cannot be told apart.",
+            )
+        )
+    if message.get("userId") in (None, "") and message.get("anonymousId") in (None, ""):
+        problems.append(
+            Violation(
+                kind=ENVELOPE,
+                keyword="missing_identity",
+                path="/userId",
+                message="Neither userId nor anonymousId is set.",
+            )
+        )
+    return problems
+
+
+def _skew(
+    message: dict[str, Any], received_at: datetime, limits: SkewLimits
+) -> list[Violation]:
+    field = "timestamp" if "timestamp" in message else "originalTimestamp"
+    sent = parse_timestamp(message.get(field))
+    if sent is None:
+        return []
+    ahead = sent - received_at
+    if ahead > limits.max_future:
+        keyword, text = "future", f"{_duration(ahead)} ahead of the server"
+    elif -ahead > limits.max_past:
+        keyword, text = "past", f"{_duration(-ahead)} behind the server"
+    else:
+        return []
+    return [
+        Violation(
+            kind=CLOCK_SKEW,
+            keyword=keyword,
+            path=f"/{field}",
+            message=f"The client's {field} is {text}.",
+        )
+    ]
+
+
+def _duration(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    if seconds >= 86400:
+        return f"{seconds // 86400} d"
+    if seconds >= 3600:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 60} min"
+
+
+def _unplanned(event_name: str, plan: CompiledPlan | None) -> Violation:
+    where = f"version {plan.number}" if plan else "any published version"
+    return Violation(
+        kind=UNPLANNED_EVENT,
+        keyword="unplanned",
+        path="/event",
+        message=f"The event is not in {where} of the plan.",
+    )
+
+
+def _schema(
+    event: CompiledEvent, payload: dict[str, Any], plan: CompiledPlan
+) -> list[Violation]:
+    violations = (
+        [_unexpected(key) for key in payload if key not in event.known]
+        if not plan.forbids_additional
+        else []
+    )
+    if event.validator.is_valid(payload):
+        return violations
+    for error in event.validator.iter_errors(payload):
+        violations += _from_error(error, event)
+    return violations
+
+
+def _unexpected(key: str) -> Violation:
+    return Violation(
+        kind=UNEXPECTED_PROPERTY,
+        keyword="additionalProperties",
+        path=pointer(("properties", key)),
+        message="The plan does not declare this property for the event.",
+    )
+
+
+def _from_error(error: Any, event: CompiledEvent) -> list[Violation]:
+    keyword = _keyword(error.schema_path)
+    path = tuple(error.instance_path)
+    kind_name = error.kind.name
+    if kind_name == "pattern" and error.kind.pattern == DATE_TIME_PATTERN:
+        return []  # the same value also fails `format`, which says it better
+    if kind_name == "additionalProperties":
+        return [_unexpected_at(path, key) for key in error.kind.unexpected]
+    if kind_name == "required":
+        path = (*path, str(error.kind.property))
+        message = "A required property is missing."
+    else:
+        message = _safe_message(error.message, path, event)
+    kind = COMMON_PROPERTY if _origin(path, event) == "common" else SCHEMA
+    return [
+        Violation(
+            kind=kind,
+            keyword=keyword,
+            path=pointer(("properties", *map(str, path))),
+            message=message,
+        )
+    ]
+
+
+def _unexpected_at(path: tuple[Any, ...], key: str) -> Violation:
+    return Violation(
+        kind=UNEXPECTED_PROPERTY,
+        keyword="additionalProperties",
+        path=pointer(("properties", *map(str, path), key)),
+        message="The plan does not declare this property.",
+    )
+
+
+def _keyword(schema_path: Any) -> str:
+    for part in reversed(schema_path):
+        if isinstance(part, str):
+            return part
+    return "schema"
+
+
+def _origin(path: tuple[Any, ...], event: CompiledEvent) -> str:
+    return event.origins.get(str(path[0]), "") if path else ""
+
+
+def _safe_message(text: str, path: tuple[Any, ...], event: CompiledEvent) -> str:
+    # The validator quotes the value; a personal value must not reach the database that way.
+    if _privacy_of(path, event.privacy):
+        return "The value does not match the plan (value withheld: personal property)."
+    return privacy.mask_text(text[:_MAX_MESSAGE])
+
+
+def _privacy_of(path: tuple[Any, ...], classes: dict[tuple[str, ...], str]) -> str:
+    keys = tuple(str(p) for p in path if isinstance(p, str))
+    for end in range(1, len(keys) + 1):
+        found = classes.get(keys[:end])
+        if found:
+            return found
+    return ""
+
+
+def _personal(payload: dict[str, Any], event: CompiledEvent | None) -> list[Violation]:
+    classes = event.privacy if event else {}
+    findings = []
+    for path, text in _strings(payload, (), classes, depth=0, budget=[_MAX_STRINGS]):
+        kind = privacy.detect(text)
+        if kind is not None:
+            findings.append(
+                Violation(
+                    kind=PERSONAL_DATA,
+                    keyword=str(kind),
+                    path=pointer(("properties", *path)),
+                    message=f"Looks like a {kind.replace('_', ' ')} in a property not "
+                    "classed personal.",
+                )
+            )
+    return findings
+
+
+def _strings(
+    value: Any,
+    path: tuple[str, ...],
+    classes: dict[tuple[str, ...], str],
+    *,
+    depth: int,
+    budget: list[int],
+) -> list[tuple[tuple[str, ...], str]]:
+    """String values under `value`, skipping paths classed personal or sensitive."""
+    if budget[0] <= 0 or depth > _MAX_DEPTH or (path and path in classes):
+        return []
+    if isinstance(value, str):
+        budget[0] -= 1
+        return [(path, value)]
+    found: list[tuple[tuple[str, ...], str]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _strings(
+                item, (*path, key), classes, depth=depth + 1, budget=budget
+            )
+    elif isinstance(value, list):
+        for index, item in enumerate(value[:50]):
+            found += _strings(
+                item, (*path, str(index)), classes, depth=depth + 1, budget=budget
+            )
+    return found
+
+
+def observed_types(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    """(path, JSON type) for each property, and for the fields of object properties."""
+    types: list[tuple[str, str]] = []
+    _observe(payload, ("properties",), types, depth=0)
+    return types
+
+
+def _observe(
+    value: dict[str, Any],
+    path: tuple[str, ...],
+    out: list[tuple[str, str]],
+    *,
+    depth: int,
+) -> None:
+    for key, item in list(value.items())[:200]:
+        child = (*path, key)
+        out.append((pointer(child), json_type(item)))
+        if isinstance(item, dict) and depth < 2:
+            _observe(item, child, out, depth=depth + 1)
+
+
+def json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float | Decimal):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def pointer(parts: tuple[str, ...]) -> str:
+    """A JSON pointer (RFC 6901) from path parts."""
+    return "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in parts)[
+        :300
+    ]

@@ -1,0 +1,243 @@
+"""The Segment wire format: exact JSON parsing, messages of each endpoint, envelope checks.
+
+Shared by the collector (which refuses a request whose envelope is broken) and the workers
+(which parse the forwarded body again). Numbers stay exact: integers of any size stay `int`,
+and a body with a long number is parsed with `Decimal` for non-integers, so nothing is rounded
+through a float.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import orjson
+
+from governance.errors import WireError
+
+MESSAGE_TYPES = frozenset({"track", "page", "screen", "identify", "group", "alias"})
+ENDPOINTS = MESSAGE_TYPES | {"batch"}
+
+MAX_EVENT_NAME = 200
+MAX_MESSAGE_ID = 200
+
+# TRICKY: orjson reads a float into a binary double and an integer beyond 64 bits into a float
+# as well, silently. A run of 16 digits or dots, or an exponent, may be such a number (it also
+# matches long digit runs inside strings, which only costs the slower exact parse).
+_MAYBE_INEXACT = re.compile(rb"[0-9][0-9.]{15}|[0-9][eE]")
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]", re.ASCII)
+
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?"
+    r"(?:([Zz])|([+-])(\d{2}):(\d{2}))",
+    re.ASCII,
+)
+_TIMESTAMP_FIELDS = ("timestamp", "sentAt", "originalTimestamp")
+_OBJECT_FIELDS = ("properties", "traits", "context", "integrations")
+
+
+def parse_json(data: bytes) -> Any:
+    """The JSON document in `data`, numbers exact. Raises WireError (code `malformed_json`)."""
+    if not _MAYBE_INEXACT.search(data):
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError as error:
+            raise _syntax_error(str(error), error.pos) from None
+    return _parse_exact(data)
+
+
+def _parse_exact(data: bytes) -> Any:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        msg = f"The body is not valid UTF-8 (byte {error.start})."
+        raise WireError(msg, code="malformed_json", position=error.start) from None
+    try:
+        document = json.loads(
+            text, parse_float=Decimal, parse_constant=_refuse_constant
+        )
+    except json.JSONDecodeError as error:
+        raise _syntax_error(error.msg, error.pos) from None
+    except (ValueError, RecursionError) as error:
+        raise _syntax_error(str(error), None) from None
+    _refuse_lone_surrogates(text, document)
+    return document
+
+
+def _refuse_constant(name: str) -> Any:
+    msg = f"{name} is not a JSON number"
+    raise ValueError(msg)
+
+
+def _refuse_lone_surrogates(text: str, document: Any) -> None:
+    # The standard library accepts "\ud800" alone; no database or UTF-8 encoder can store it.
+    # Only an escape can produce one (the text itself decoded as strict UTF-8).
+    if _SURROGATE_ESCAPE.search(text) and not _encodable(document):
+        raise _syntax_error("lone UTF-16 surrogate in a string", None)
+
+
+def _encodable(value: Any) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_encodable(k) and _encodable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_encodable(item) for item in value)
+    return True
+
+
+def _syntax_error(detail: str, position: int | None) -> WireError:
+    where = f" at byte {position}" if position is not None else ""
+    msg = f"Malformed JSON{where}: {detail}"
+    return WireError(msg, code="malformed_json", position=position)
+
+
+def messages_of(endpoint: str, document: Any) -> list[dict[str, Any]]:
+    """The messages a request carries, each with its `type` set and batch defaults applied.
+
+    Raises WireError when the document is not the endpoint's shape or a message's envelope is
+    broken (see `check_envelope`).
+    """
+    if endpoint not in ENDPOINTS:
+        msg = f"No such endpoint: {endpoint!r}."
+        raise WireError(msg, code="unknown_endpoint")
+    if not isinstance(document, dict):
+        msg = "The body must be a JSON object."
+        raise WireError(msg, code="invalid_envelope")
+    if endpoint != "batch":
+        message = {**document, "type": endpoint}
+        check_envelope(message)
+        return [message]
+    batch = document.get("batch")
+    if not isinstance(batch, list):
+        msg = "`batch` must be an array of messages."
+        raise WireError(msg, code="invalid_envelope")
+    defaults = _batch_defaults(document)
+    messages = []
+    for index, item in enumerate(batch):
+        if not isinstance(item, dict):
+            msg = f"batch[{index}] must be a JSON object."
+            raise WireError(msg, code="invalid_envelope")
+        message = _with_defaults(item, defaults)
+        check_envelope(message, where=f"batch[{index}]")
+        messages.append(message)
+    return messages
+
+
+def _batch_defaults(document: dict[str, Any]) -> dict[str, Any]:
+    defaults = {}
+    for name in ("context", "integrations"):
+        value = document.get(name)
+        if value is not None and not isinstance(value, dict):
+            msg = f"`{name}` must be a JSON object."
+            raise WireError(msg, code="invalid_envelope")
+        if value:
+            defaults[name] = value
+    if "sentAt" in document:
+        defaults["sentAt"] = document["sentAt"]
+    return defaults
+
+
+def _with_defaults(message: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    if not defaults:
+        return message
+    merged = {**message}
+    for name, value in defaults.items():
+        if name not in merged:
+            merged[name] = value
+        elif isinstance(value, dict) and isinstance(merged[name], dict):
+            merged[name] = {**value, **merged[name]}
+    return merged
+
+
+def check_envelope(message: dict[str, Any], *, where: str = "") -> None:
+    """Refuse what no sample can be made of. Raises WireError with code `invalid_envelope`.
+
+    Problems a sample survives (no messageId, no user) are left to the workers to count.
+    """
+    prefix = f"{where}: " if where else ""
+    problem = _envelope_problem(message)
+    if problem:
+        msg = prefix + problem
+        raise WireError(msg, code="invalid_envelope")
+
+
+def _envelope_problem(message: dict[str, Any]) -> str:
+    kind = message.get("type")
+    if kind not in MESSAGE_TYPES:
+        return f"`type` must be one of {', '.join(sorted(MESSAGE_TYPES))}."
+    if kind == "track":
+        event = message.get("event")
+        if not isinstance(event, str) or not event.strip():
+            return "A track call needs `event`, a non-empty string."
+        if len(event) > MAX_EVENT_NAME:
+            return f"`event` is longer than {MAX_EVENT_NAME} characters."
+    name = message.get("name")
+    if name is not None and not isinstance(name, str):
+        return "`name` must be a string."
+    for field in _OBJECT_FIELDS:
+        value = message.get(field)
+        if value is not None and not isinstance(value, dict):
+            return f"`{field}` must be a JSON object."
+    for field in _TIMESTAMP_FIELDS:
+        value = message.get(field)
+        if value is not None and parse_timestamp(value) is None:
+            return f"`{field}` must be an RFC 3339 date-time with a zone, not {value!r:.60}."
+    return _identity_problem(message)
+
+
+def _identity_problem(message: dict[str, Any]) -> str:
+    message_id = message.get("messageId")
+    if message_id is not None and (
+        not isinstance(message_id, str) or len(message_id) > MAX_MESSAGE_ID
+    ):
+        return f"`messageId` must be a string of at most {MAX_MESSAGE_ID} characters."
+    for field in ("userId", "anonymousId"):
+        value = message.get(field)
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, str | int)
+        ):
+            return f"`{field}` must be a string or a number."
+    return ""
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """An RFC 3339 date-time (zone required) as an aware datetime; None for anything else."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    match = _RFC3339.fullmatch(value)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
+    fraction = (match.group(7) or "").ljust(6, "0")[:6]
+    zone = UTC if match.group(8) else _offset(match.group(9, 10, 11))
+    if zone is None:
+        return None
+    try:
+        # RFC 3339 allows a leap second; Python's datetime does not.
+        return datetime(
+            year, month, day, hour, minute, min(second, 59), int(fraction), tzinfo=zone
+        )
+    except ValueError:
+        return None
+
+
+def _offset(parts: tuple[str, str, str]) -> timezone | None:
+    sign, hours, minutes = parts
+    if int(hours) > 23 or int(minutes) > 59:
+        return None
+    delta = timedelta(hours=int(hours), minutes=int(minutes))
+    return timezone(-delta if sign == "-" else delta)
+
+
+def message_size(message: dict[str, Any]) -> int:
+    """Bytes of a message as compact JSON (the per-event limit is checked against this)."""
+    return len(orjson.dumps(message, default=str))

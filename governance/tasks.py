@@ -1,0 +1,81 @@
+"""Celery tasks: thin wrappers whose policy sits in the decorator; the work is in the pipeline."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import Task, shared_task
+from django.conf import settings
+from kombu.exceptions import KombuError
+
+from governance.errors import TransientError
+from governance.pipeline import maintenance, process, store
+from governance.pipeline.batch import BatchPayload
+from governance.queues import Queue
+
+logger = logging.getLogger(__name__)
+
+
+class BrokerUnavailable(TransientError):
+    """The broker did not take the batch; the collector answers 503."""
+
+
+class IngestTask(Task):  # type: ignore[misc]
+    """Writes a dead letter for a batch that failed for good, so nothing accepted is dropped."""
+
+    def on_failure(
+        self,
+        exc: BaseException,
+        task_id: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        einfo: Any,
+    ) -> None:
+        batch = kwargs.get("batch") or (args[0] if args else None)
+        if not isinstance(batch, dict):
+            logger.error("ingest.unreadable_failed_task task_id=%s", task_id)
+            return
+        store.record_dead_letter(
+            batch,
+            error=f"{type(exc).__name__}: {exc}",
+            traceback=str(einfo),
+            attempts=self.request.retries + 1,
+        )
+        logger.error(
+            "ingest.dead_letter batch_id=%s error=%s", batch.get("batch_id"), type(exc)
+        )
+
+
+@shared_task(
+    base=IngestTask,
+    bind=True,
+    queue=Queue.INGEST,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(TransientError,),
+    retry_backoff=True,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=settings.INGEST_MAX_RETRIES,
+    ignore_result=True,
+    soft_time_limit=120,
+    time_limit=180,
+)
+def process_batch(self: Task, batch: BatchPayload) -> None:
+    process.process_batch(batch)
+
+
+def enqueue_batch(batch: BatchPayload) -> None:
+    """Hand a batch to the broker durably, or raise BrokerUnavailable at once (no retry loop)."""
+    try:
+        process_batch.apply_async(
+            kwargs={"batch": batch}, task_id=batch["batch_id"], retry=False
+        )
+    except (KombuError, OSError) as error:
+        raise BrokerUnavailable(str(error)) from error
+
+
+@shared_task(queue=Queue.MAINTENANCE, ignore_result=True, time_limit=600)
+def purge_ingest_state() -> None:
+    maintenance.purge()
