@@ -77,7 +77,8 @@ def _refuse_lone_surrogates(text: str, document: Any) -> None:
     # The standard library accepts "\ud800" alone; no database or UTF-8 encoder can store it.
     # Only an escape can produce one (the text itself decoded as strict UTF-8).
     if _SURROGATE_ESCAPE.search(text) and not _encodable(document):
-        raise _syntax_error("lone UTF-16 surrogate in a string", None)
+        detail = "lone UTF-16 surrogate in a string"
+        raise _syntax_error(detail, None)
 
 
 def _encodable(value: Any) -> bool:

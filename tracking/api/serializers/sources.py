@@ -30,6 +30,7 @@ class SourceSerializer(ModelCleanSerializer):
             "name",
             "kind",
             "is_active",
+            "pinned_version",
             "write_key",
             "write_key_rotated_at",
             "created_at",
@@ -39,6 +40,12 @@ class SourceSerializer(ModelCleanSerializer):
             "id": {"help_text": "The source's id."},
             "name": {"help_text": "Unique per plan, ignoring case, e.g. Shop iOS."},
             "kind": {"help_text": "The platform the events come from."},
+            "pinned_version": {
+                "help_text": (
+                    "Id of a version of this plan that this source's live events are "
+                    "validated against; null for the latest published version."
+                )
+            },
             "write_key_rotated_at": {"help_text": "When the write key last changed."},
             "created_at": {"help_text": "When the source was added."},
         }

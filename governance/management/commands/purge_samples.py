@@ -1,0 +1,20 @@
+"""Run the periodic purge now: expired dedupe rows and marks, old and surplus samples."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from governance.pipeline.maintenance import purge
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete expired dedupe rows, old batch marks and old or surplus recent samples."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        deleted = purge()
+        for kind, count in deleted.items():
+            self.stdout.write(f"{kind}: {count}")
