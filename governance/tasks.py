@@ -12,7 +12,6 @@ from kombu.exceptions import KombuError
 from governance.errors import TransientError
 from governance.pipeline import maintenance, process, store
 from governance.pipeline.batch import BatchPayload
-from governance.queues import Queue
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +49,6 @@ class IngestTask(Task):  # type: ignore[misc]
 @shared_task(
     base=IngestTask,
     bind=True,
-    queue=Queue.INGEST,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(TransientError,),
@@ -76,6 +74,6 @@ def enqueue_batch(batch: BatchPayload) -> None:
         raise BrokerUnavailable(str(error)) from error
 
 
-@shared_task(queue=Queue.MAINTENANCE, ignore_result=True, time_limit=600)
+@shared_task(ignore_result=True, time_limit=600)
 def purge_ingest_state() -> None:
     maintenance.purge()
