@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from tracking.models import (
     CommonProperty,
@@ -107,3 +108,44 @@ class CommonPropertyFactory(factory.django.DjangoModelFactory):
 
     plan = factory.SubFactory(PlanFactory)
     property = factory.SubFactory(PropertyFactory, plan=factory.SelfAttribute("..plan"))
+
+
+# --------------------------------------------------------------------------------------------
+# Governance rows (the pipeline writes these by upsert; tests seed them directly)
+# --------------------------------------------------------------------------------------------
+
+
+class ProcessedBatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.ProcessedBatch"
+
+    batch_id = factory.Faker("uuid4", cast_to=None)
+    source = factory.SubFactory(SourceFactory)
+    samples = 1
+    duplicates = 0
+    processed_at = factory.LazyFunction(timezone.now)
+
+
+class SeenMessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.SeenMessage"
+
+    source = factory.SubFactory(SourceFactory)
+    digest = factory.Sequence(lambda n: n)
+    seen_at = factory.LazyFunction(timezone.now)
+
+
+class RecentSampleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "governance.RecentSample"
+
+    source = factory.SubFactory(SourceFactory)
+    plan = factory.SelfAttribute("source.plan")
+    message_type = "track"
+    event_name = "Order Completed"
+    app_version = "3.2.0"
+    is_valid = True
+    received_at = factory.LazyFunction(timezone.now)
+    message = factory.LazyAttribute(
+        lambda s: {"type": s.message_type, "event": s.event_name}
+    )
