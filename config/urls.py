@@ -18,6 +18,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("api/", include("tracking.api.urls")),
+    path("v1/", include("governance.collector.urls")),
 ]
 
 # Requests under /api/ get the API's JSON error shape; others Django's pages.

@@ -1,0 +1,1 @@
+"""The Segment-compatible collector: /v1/track, page, screen, identify, group, alias, batch."""

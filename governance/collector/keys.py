@@ -1,0 +1,135 @@
+"""Write keys: read from the request, resolved to a source through the cache, forgotten on change.
+
+A resolved key costs no query until its entry expires; an unknown key is remembered briefly
+too, so a client with a wrong key does not cost a query per request. Saving, rotating,
+deactivating or deleting a source forgets its keys at once (signals wired in `governance.apps`).
+The cache is keyed by a hash of the write key, and logs name keys only by `key_id`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import logging
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from redis.exceptions import RedisError
+
+from governance.errors import TransientError
+from tracking.published import SourceRef, source_for_write_key
+
+logger = logging.getLogger(__name__)
+
+# Bump when SourceRef changes shape, so entries written by an older release are not read back.
+_CACHE_PREFIX = "collector:source:1:"
+_UNKNOWN = "unknown"
+NEGATIVE_CACHE_SECONDS = 30
+# Generated keys are 32 characters and the column holds 64; longer is never a key.
+MAX_WRITE_KEY_LENGTH = 64
+
+
+class CacheUnavailable(TransientError):
+    """The shared cache (Redis) did not answer; the collector answers 503."""
+
+
+def key_id(write_key: str) -> str:
+    """A short, non-reversible name for a write key, fit for logs and rate-limit buckets."""
+    return _digest(write_key)[:12]
+
+
+def _digest(write_key: str) -> str:
+    return hashlib.sha256(write_key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _cache_key(write_key: str) -> str:
+    return _CACHE_PREFIX + _digest(write_key)
+
+
+def from_authorization(header: str) -> str | None:
+    """The write key in `Basic base64(key:)` (as Segment SDKs send it) or `Bearer key`."""
+    scheme, _, credentials = header.strip().partition(" ")
+    scheme = scheme.lower()
+    credentials = credentials.strip()
+    if scheme == "bearer":
+        return credentials or None
+    if scheme != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(credentials, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    username, _, _password = decoded.partition(":")
+    return username or None
+
+
+def source_for(write_key: str) -> SourceRef | None:
+    """The source of a write key, active or not; None for an unknown key.
+
+    Raises CacheUnavailable when the cache cannot be read or written.
+    """
+    if not write_key or len(write_key) > MAX_WRITE_KEY_LENGTH:
+        return None
+    entry = _cache_key(write_key)
+    try:
+        cached = cache.get(entry)
+        if isinstance(cached, SourceRef):
+            return cached
+        if cached == _UNKNOWN:
+            return None
+        source = source_for_write_key(write_key)
+        _remember(entry, source)
+    except RedisError as error:
+        raise CacheUnavailable(str(error)) from error
+    return source
+
+
+def _remember(entry: str, source: SourceRef | None) -> None:
+    if source is None:
+        timeout = min(NEGATIVE_CACHE_SECONDS, settings.COLLECTOR_KEY_CACHE_SECONDS)
+        cache.set(entry, _UNKNOWN, timeout=timeout)
+    else:
+        cache.set(entry, source, timeout=settings.COLLECTOR_KEY_CACHE_SECONDS)
+
+
+def forget(write_key: str) -> None:
+    """Drop a key's entry now and again after the current transaction commits.
+
+    TRICKY: a request between this save and its commit may still read the old row and cache
+    it again; the second delete, after commit, clears that.
+    """
+    entry = _cache_key(write_key)
+    cache.delete(entry)
+    transaction.on_commit(partial(cache.delete, entry), robust=True)
+
+
+def forget_replaced_key(
+    sender: type[Any],
+    instance: Any,
+    *,
+    raw: bool = False,
+    update_fields: frozenset[str] | None = None,
+    **kwargs: Any,
+) -> None:
+    """pre_save of a Source: a write key being replaced stops working at once."""
+    if raw or instance.pk is None:
+        return
+    if update_fields is not None and "write_key" not in update_fields:
+        return
+    previous = (
+        sender._default_manager.filter(pk=instance.pk)
+        .values_list("write_key", flat=True)
+        .first()
+    )
+    if previous is not None and previous != instance.write_key:
+        forget(previous)
+        logger.info("collector.write_key_replaced source_id=%s", instance.pk)
+
+
+def forget_source_key(sender: type[Any], instance: Any, **kwargs: Any) -> None:
+    """post_save and post_delete of a Source: its current key is looked up afresh."""
+    forget(instance.write_key)

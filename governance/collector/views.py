@@ -1,0 +1,127 @@
+"""The collector's endpoints: decode, authenticate, rate-limit, enqueue, answer.
+
+Segment's HTTP Tracking API: POST a message to /v1/<type>, or several to /v1/batch (also
+/v1/import). The answer is 200 `{"success": true}` once the broker holds the batch.
+Session and auth middleware stay idle here: nothing reads `request.user` or `request.session`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from governance.collector import decoding, keys, throttle
+from governance.collector.responses import (
+    ALLOWED_METHODS,
+    Rejected,
+    accepted,
+    preflight,
+    rejection,
+)
+from governance.pipeline.batch import new_batch
+from governance.tasks import BrokerUnavailable, enqueue_batch
+from tracking.published import SourceRef
+
+logger = logging.getLogger(__name__)
+
+# Segment's SDKs back off and retry on 429 and 5xx; these are the seconds they are asked to wait.
+RATE_LIMIT_RETRY_AFTER = "1"
+UNAVAILABLE_RETRY_AFTER = "5"
+
+
+@csrf_exempt
+def collect(request: HttpRequest, endpoint: str) -> HttpResponse:
+    if request.method == "OPTIONS":
+        return preflight()
+    try:
+        _accept(request, endpoint)
+    except Rejected as rejected:
+        logger.info(
+            "collector.rejected endpoint=%s status=%s code=%s",
+            endpoint,
+            rejected.status,
+            rejected.code,
+        )
+        return rejection(rejected)
+    except (BrokerUnavailable, keys.CacheUnavailable) as error:
+        logger.warning("collector.unavailable error=%s", type(error).__name__)
+        msg = "The collector cannot take events right now; retry shortly."
+        headers = {"Retry-After": UNAVAILABLE_RETRY_AFTER}
+        return rejection(Rejected(503, "unavailable", msg, headers=headers))
+    return accepted()
+
+
+@csrf_exempt
+def not_found(request: HttpRequest) -> HttpResponse:
+    """Any other path under /v1/: the API's JSON error shape, not Django's page."""
+    msg = "No such endpoint; use /v1/track, page, screen, identify, group, alias or batch."
+    return rejection(Rejected(404, "not_found", msg))
+
+
+def _accept(request: HttpRequest, endpoint: str) -> None:
+    received_at = timezone.now()
+    if request.method != "POST":
+        msg = f"Use POST, not {request.method}."
+        headers = {"Allow": ALLOWED_METHODS}
+        raise Rejected(405, "method_not_allowed", msg, headers=headers)
+    decoding.check_media_type(request)
+    gzipped = decoding.is_gzipped(request.META.get("HTTP_CONTENT_ENCODING", ""))
+    write_key = keys.from_authorization(request.META.get("HTTP_AUTHORIZATION", ""))
+    source = _authenticate(write_key) if write_key else None
+    body = decoding.read_body(
+        request, gzipped=gzipped, limit=settings.COLLECTOR_MAX_BATCH_BYTES
+    )
+    document = decoding.parse(body)
+    if source is None:
+        write_key = decoding.write_key_in(document)
+        source = _authenticate(write_key)
+    messages = decoding.messages(
+        endpoint,
+        document,
+        body_size=len(body),
+        max_event_bytes=settings.COLLECTOR_MAX_EVENT_BYTES,
+    )
+    if not messages:
+        return  # an empty batch: nothing to hand on
+    _throttle(keys.key_id(write_key or ""), events=len(messages))
+    batch = new_batch(
+        source_id=source.source_id,
+        plan_id=source.plan_id,
+        endpoint=endpoint,
+        body=body,
+        received_at=received_at,
+    )
+    enqueue_batch(batch)
+
+
+_CHALLENGE = {"WWW-Authenticate": 'Basic realm="collector"'}
+
+
+def _authenticate(write_key: str | None) -> SourceRef:
+    if not write_key:
+        msg = "Send the write key as the Basic auth username, a Bearer token or `writeKey`."
+        raise Rejected(401, "missing_write_key", msg, headers=_CHALLENGE)
+    source = keys.source_for(write_key)
+    if source is None or not source.is_active:
+        logger.info(
+            "collector.refused_write_key key_id=%s known=%s",
+            keys.key_id(write_key),
+            source is not None,
+        )
+        msg = "This write key is unknown or its source is inactive."
+        raise Rejected(401, "invalid_write_key", msg, headers=_CHALLENGE)
+    return source
+
+
+def _throttle(key_id: str, *, events: int) -> None:
+    if throttle.admit(key_id, events):
+        return
+    logger.info("collector.rate_limited key_id=%s events=%d", key_id, events)
+    limit = settings.COLLECTOR_RATE_LIMIT
+    msg = f"More than {limit} events per second for this write key; retry shortly."
+    headers = {"Retry-After": RATE_LIMIT_RETRY_AFTER}
+    raise Rejected(429, "rate_limited", msg, details={"limit": limit}, headers=headers)
