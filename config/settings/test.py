@@ -14,3 +14,7 @@ STORAGES = {
 # Tests never serve collected static files; WhiteNoise would warn that STATIC_ROOT is missing.
 _WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
 MIDDLEWARE = [m for m in MIDDLEWARE if m != _WHITENOISE]  # noqa: F405
+
+# Real kombu in memory, so unit tests read enqueued batches back with no broker running; an
+# explicit CELERY_BROKER_URL in the environment (a real Redis for integration runs) still wins.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or "memory://"  # noqa: F405
