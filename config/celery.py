@@ -1,13 +1,34 @@
-"""The Celery app: settings from Django's `CELERY_` namespace, tasks discovered per app."""
+"""The Celery app: settings from Django's `CELERY_` namespace, queue routing, the beat schedule."""
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 from celery import Celery
+
+# Only the queue names: importing governance's tasks or models here would load Django apps
+# before settings are ready.
+from governance.queues import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 app = Celery("tracking_plan_governance")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+
+# Each task's decorator names its queue too; the table keeps producers that send by name right.
+app.conf.task_routes = {
+    "governance.tasks.process_batch": {"queue": Queue.INGEST.value},
+    "governance.tasks.purge_ingest_state": {"queue": Queue.MAINTENANCE.value},
+}
+
+# Every periodic job, in one place.
+app.conf.beat_schedule = {
+    "purge-ingest-state": {
+        "task": "governance.tasks.purge_ingest_state",
+        "schedule": timedelta(minutes=10),
+        "options": {"queue": Queue.MAINTENANCE.value},
+    },
+}
+
 app.autodiscover_tasks()
