@@ -1,6 +1,8 @@
 # Two entry points for a fresh machine with Python 3.11+:
-#   make demo   set up, load the demo plan, print an admin login, serve on http://127.0.0.1:8000
-#   make test   run the test layers (unit; browser when Chromium is installed, always under CI)
+#   make demo   set up, load the demo plan, print an admin login, then run the web server on
+#               http://127.0.0.1:8000, a Celery worker with beat and demo traffic until Ctrl-C
+#   make test   run the test layers (unit; integration when redis-server is installed and browser
+#               when Chromium is, both always under CI)
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -8,7 +10,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo test unit browser lint install install-dev
+.PHONY: demo test unit integration browser lint install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +27,10 @@ demo: install
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py demo_login
-	@echo "Open http://$(HOST):$(PORT)/admin/ and sign in with the login above."
-	$(BIN)/python manage.py runserver --insecure $(HOST):$(PORT)
+	@echo "Open http://$(HOST):$(PORT)/admin/ and sign in with the login above; Ctrl-C stops it all."
+	$(BIN)/python manage.py run_demo --host $(HOST) --port $(PORT)
 
-test: install-dev lint unit browser
+test: install-dev lint unit integration browser
 
 lint:
 	$(BIN)/ruff check .
@@ -37,6 +39,19 @@ lint:
 
 unit:
 	$(BIN)/pytest -n auto
+
+# Integration tests start their own redis-server and Celery workers. pytest exits with 5 when no
+# test carries the marker, which is not a failure.
+integration:
+	@if [ -x /usr/bin/redis-server ]; then \
+		$(BIN)/pytest -m integration -p no:xdist; status=$$?; \
+		if [ $$status -eq 5 ]; then echo "No integration tests collected."; exit 0; fi; \
+		exit $$status; \
+	elif [ -n "$$CI" ]; then \
+		echo "redis-server is required under CI: apt-get install redis-server"; exit 1; \
+	else \
+		echo "Skipping the integration layer: /usr/bin/redis-server is not installed (apt-get install redis-server)."; \
+	fi
 
 browser:
 	@if [ -x /usr/bin/chromium ]; then \
