@@ -96,53 +96,86 @@ def fold(
     samples_per_event: int,
 ) -> BatchFold:
     """Fold (verdict, raw message) pairs; `mask` is called only for kept examples and samples."""
+    # TRICKY: this loop runs once per sample, so it counts into plain tuples and lists and
+    # builds the keyed dataclasses once per distinct key at the end.
+    windows: dict[tuple[str, str, str], list[int]] = {}
+    types: dict[tuple[str, str, int], int] = {}
+    type_lists: dict[int, tuple[tuple[str, str], ...]] = {}
     result = BatchFold(at=at)
-    start = window_start(at)
     kept: dict[tuple[str, bool], int] = {}
     for verdict, message in samples:
-        _count(result, verdict, start)
-        masked: dict[str, Any] | None = None
-        for violation in verdict.violations:
-            tally = _tally(result, verdict, violation)
-            if len(tally.examples) < EXAMPLES_PER_VIOLATION:
-                masked = masked or mask(verdict, message)
-                tally.examples.append(masked)
+        key = (verdict.message_type, verdict.event_name, verdict.app_version)
+        row = windows.get(key)
+        if row is None:
+            row = windows[key] = [int(verdict.planned), 0, 0, 0, 0]
+        row[1] += 1
+        row[2 if verdict.valid else 3] += 1
+        if verdict.personal_findings:
+            row[4] += 1
+        if verdict.types:
+            type_lists[id(verdict.types)] = verdict.types
+            type_key = (verdict.event_name, verdict.app_version, id(verdict.types))
+            types[type_key] = types.get(type_key, 0) + 1
+        masked = (
+            _examples(result, verdict, message, mask) if verdict.violations else None
+        )
         slot = (verdict.event_name, verdict.valid)
         if kept.get(slot, 0) < samples_per_event:
             kept[slot] = kept.get(slot, 0) + 1
             result.samples.append(
                 SampleRow(verdict=verdict, message=masked or mask(verdict, message))
             )
+    _fill(result, windows, types, type_lists)
     return result
 
 
-def _count(result: BatchFold, verdict: Verdict, start: datetime) -> None:
-    key = WindowKey(
-        message_type=verdict.message_type,
-        event_name=verdict.event_name,
-        app_version=verdict.app_version,
-        window_start=start,
-    )
-    counts = result.windows.get(key)
-    if counts is None:
-        counts = result.windows[key] = WindowCounts(planned=verdict.planned)
-    counts.received += 1
-    if verdict.valid:
-        counts.valid += 1
-    else:
-        counts.invalid += 1
-    if verdict.personal_findings:
-        counts.personal += 1
-    for path, json_type in verdict.types:
-        type_key = TypeKey(
-            event_name=verdict.event_name,
-            path=path,
-            app_version=verdict.app_version,
-            json_type=json_type,
+def _examples(
+    result: BatchFold,
+    verdict: Verdict,
+    message: dict[str, Any],
+    mask: Callable[[Verdict, dict[str, Any]], dict[str, Any]],
+) -> dict[str, Any] | None:
+    masked: dict[str, Any] | None = None
+    for violation in verdict.violations:
+        tally = _tally(result, verdict, violation)
+        if len(tally.examples) < EXAMPLES_PER_VIOLATION:
+            masked = masked or mask(verdict, message)
+            tally.examples.append(masked)
+    return masked
+
+
+def _fill(
+    result: BatchFold,
+    windows: dict[tuple[str, str, str], list[int]],
+    types: dict[tuple[str, str, int], int],
+    type_lists: dict[int, tuple[tuple[str, str], ...]],
+) -> None:
+    start = window_start(result.at)
+    for (message_type, event_name, app_version), row in windows.items():
+        key = WindowKey(
+            message_type=message_type,
+            event_name=event_name,
+            app_version=app_version,
+            window_start=start,
         )
-        result.types[type_key] = result.types.get(type_key, 0) + 1
-    seen = SeenKey(message_type=verdict.message_type, event_name=verdict.event_name)
-    result.last_seen[seen] = verdict.app_version
+        result.windows[key] = WindowCounts(
+            planned=bool(row[0]),
+            received=row[1],
+            valid=row[2],
+            invalid=row[3],
+            personal=row[4],
+        )
+        seen = SeenKey(message_type=message_type, event_name=event_name)
+        result.last_seen[seen] = app_version
+    for (event_name, app_version, list_id), count in types.items():
+        for path, json_type in type_lists[list_id]:
+            type_key = TypeKey(
+                event_name=event_name,
+                path=path,
+                app_version=app_version,
+                json_type=json_type,
+            )
+            result.types[type_key] = result.types.get(type_key, 0) + count
 
 
 def _tally(result: BatchFold, verdict: Verdict, violation: Any) -> ViolationTally:

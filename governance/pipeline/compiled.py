@@ -15,11 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 
+from tracking.constraints import BOOLEAN, DATE_TIME, INTEGER, NUMBER
 from tracking.schemas.build import FORBID
 
 if TYPE_CHECKING:
     from tracking.published import PublishedPlan
     from tracking.snapshot import PropertySpec
+
+_UNSCANNED_TYPES = frozenset({DATE_TIME, INTEGER, NUMBER, BOOLEAN})
 
 PERSONAL = "personal"
 SENSITIVE = "sensitive"
@@ -40,6 +43,10 @@ class CompiledEvent:
     ]  # top-level property key -> where it comes from (event, common…)
     known: frozenset[str]  # top-level property keys the plan declares for this event
     privacy: PrivacyMap  # paths classed personal or sensitive
+    # Top-level keys the personal-data scan skips: classed personal or sensitive (masked
+    # anyway), or whose values the plan fixes (enums) or shapes (date-times, numbers, flags).
+    scan_skip: frozenset[str]
+    classed: frozenset[str]  # top-level keys classed personal or sensitive
     deprecated: bool
 
 
@@ -100,6 +107,14 @@ def _compile_event(plan: CompiledPlan, key: str) -> CompiledEvent:
         origins={a.key: a.origin for a in spec.properties},
         known=frozenset(a.key for a in spec.properties),
         privacy=privacy,
+        scan_skip=frozenset(
+            a.key
+            for a in spec.properties
+            if (a.key,) in privacy
+            or a.property.enum
+            or a.property.type in _UNSCANNED_TYPES
+        ),
+        classed=frozenset(path[0] for path in privacy if len(path) == 1),
         deprecated=spec.is_deprecated,
     )
 

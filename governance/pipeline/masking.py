@@ -7,6 +7,7 @@ looks like personal data. Identifiers are masked the same way (a user id may be 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from governance.pipeline import privacy
@@ -72,16 +73,29 @@ def _mask_any(value: Any, privacy_class: str | None) -> Any:
     if privacy_class == PERSONAL:
         return mask_personal(value)
     if isinstance(value, str):
-        return privacy.mask_text(value[:_MAX_STRING])
+        return _cut(privacy.mask_text(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        # A phone number or card sent as a JSON number is still a phone number.
+        text = str(value)
+        masked = privacy.mask_text(text)
+        return masked if masked != text else value
+    if isinstance(value, Decimal):
+        # JSON columns cannot hold a Decimal; its exact digits survive as text.
+        return str(value)
     return value
+
+
+def _cut(text: str) -> str:
+    # Masked first, cut after: a cut must never leave part of a number unmasked.
+    return text[:_MAX_STRING]
 
 
 def mask_personal(value: Any) -> Any:
     """A value of a personal property: masked by its kind if recognised, else mostly starred."""
     if value is None or isinstance(value, bool):
         return value
-    text = str(value)[:_MAX_STRING]
+    text = str(value)
     masked = privacy.mask_text(text)
     if masked != text:
-        return masked
+        return _cut(masked)
     return text[:1] + "***" if len(text) > 1 else "*"

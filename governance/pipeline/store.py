@@ -155,7 +155,9 @@ def _write_violations(plan_id: int, source_id: int, fold: BatchFold) -> None:
         rows,
         conflict=["plan_id", "source_id", *_VIOLATION_KEY[2:]],
         add=["count"],
-        replace=["message", "last_seen"],
+        replace=["message"],
+        greatest=["last_seen"],
+        least=["first_seen"],
         returning="id, example_count, " + ", ".join(_VIOLATION_KEY[2:]),
     )
     # RETURNING promises no order: match rows back by their key.
@@ -206,7 +208,8 @@ def _write_types(plan_id: int, fold: BatchFold) -> None:
         rows,
         conflict=["plan_id", "event_name", "path", "app_version", "json_type"],
         add=["count"],
-        replace=["last_seen"],
+        greatest=["last_seen"],
+        least=["first_seen"],
     )
 
 
@@ -279,6 +282,8 @@ def _upsert(
     conflict: list[str],
     add: Iterable[str] = (),
     replace: Iterable[str] = (),
+    greatest: Iterable[str] = (),
+    least: Iterable[str] = (),
     latest: str | None = None,
     replace_if_latest: Iterable[str] = (),
     returning: str | None = None,
@@ -286,6 +291,15 @@ def _upsert(
     table = _table(model)
     sets = [f"{c} = {table}.{c} + EXCLUDED.{c}" for c in add]
     sets += [f"{c} = EXCLUDED.{c}" for c in replace]
+    # Portable GREATEST/LEAST: a batch processed late never moves first or last seen back.
+    sets += [
+        f"{c} = CASE WHEN EXCLUDED.{c} > {table}.{c} THEN EXCLUDED.{c} ELSE {table}.{c} END"
+        for c in greatest
+    ]
+    sets += [
+        f"{c} = CASE WHEN EXCLUDED.{c} < {table}.{c} THEN EXCLUDED.{c} ELSE {table}.{c} END"
+        for c in least
+    ]
     if latest:
         newer = f"EXCLUDED.{latest} >= {table}.{latest}"
         sets += [

@@ -6,10 +6,13 @@ the server's receive time; returns a `Verdict`. Nothing here stores or logs a va
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
+
+import orjson
 
 from governance.pipeline import privacy
 from governance.pipeline.compiled import CompiledEvent, CompiledPlan
@@ -30,6 +33,21 @@ _NAMED_TYPES = frozenset({"track", "page", "screen"})
 _MAX_MESSAGE = 300
 _MAX_DEPTH = 6
 _MAX_STRINGS = 500
+# Every phone, ID or card number the detectors know has eight digits or more; separators may
+# sit between them.
+_EIGHT_DIGITS = re.compile(r"[0-9](?:[ \-]?[0-9]){7}", re.ASCII)
+_TYPES_MEMO: dict[tuple[Any, ...], tuple[tuple[str, str], ...]] = {}
+_JSON_TYPES: dict[type, str] = {
+    type(None): "null",
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    Decimal: "number",
+    str: "string",
+    list: "array",
+    dict: "object",
+}
+_TYPES_MEMO_SIZE = 50_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -46,7 +64,9 @@ class SkewLimits:
     max_past: timedelta
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+# TRICKY: not frozen: one is made per sample, and a frozen dataclass pays a setattr call per
+# field on construction. Treat it as a value all the same.
+@dataclass(slots=True, kw_only=True)
 class Verdict:
     message_type: str
     event_name: str
@@ -77,7 +97,7 @@ def judge(
         else:
             violations += _schema(event, payload, plan)  # type: ignore[arg-type]
     if message_type != "identify":
-        violations += _personal(payload, event)
+        violations += _personal(payload, event, thorough=bool(violations))
     personal = sum(1 for v in violations if v.kind == PERSONAL_DATA)
     forbids = plan is not None and plan.forbids_additional
     return Verdict(
@@ -89,7 +109,7 @@ def judge(
         valid=not any(_invalidates(v, forbids=forbids) for v in violations),
         violations=tuple(violations),
         personal_findings=personal,
-        types=tuple(observed_types(payload)) if message_type in _NAMED_TYPES else (),
+        types=_types_of(payload) if message_type in _NAMED_TYPES else (),
     )
 
 
@@ -149,7 +169,7 @@ def _skew(
     message: dict[str, Any], received_at: datetime, limits: SkewLimits
 ) -> list[Violation]:
     field = "timestamp" if "timestamp" in message else "originalTimestamp"
-    sent = parse_timestamp(message.get(field))
+    sent = _moment(message.get(field))
     if sent is None:
         return []
     ahead = sent - received_at
@@ -167,6 +187,18 @@ def _skew(
             message=f"The client's {field} is {text}.",
         )
     ]
+
+
+def _moment(value: object) -> datetime | None:
+    # The collector already refused anything but RFC 3339 with a zone, which the C parser reads
+    # quickly; the strict parser is the fallback for what it does not (nanoseconds).
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return parse_timestamp(value)
+    return moment if moment.tzinfo is not None else None
 
 
 def _duration(delta: timedelta) -> str:
@@ -260,7 +292,9 @@ def _safe_message(text: str, path: tuple[Any, ...], event: CompiledEvent) -> str
     # The validator quotes the value; a personal value must not reach the database that way.
     if _privacy_of(path, event.privacy):
         return "The value does not match the plan (value withheld: personal property)."
-    return privacy.mask_text(text[:_MAX_MESSAGE])
+    # Masked first, cut after: a cut must never leave part of a number unmasked.
+    masked = privacy.mask_text(text)
+    return masked[:_MAX_MESSAGE]
 
 
 def _privacy_of(path: tuple[Any, ...], classes: dict[tuple[str, ...], str]) -> str:
@@ -272,22 +306,58 @@ def _privacy_of(path: tuple[Any, ...], classes: dict[tuple[str, ...], str]) -> s
     return ""
 
 
-def _personal(payload: dict[str, Any], event: CompiledEvent | None) -> list[Violation]:
+def _personal(
+    payload: dict[str, Any], event: CompiledEvent | None, *, thorough: bool
+) -> list[Violation]:
+    """Personal-looking values outside properties classed personal or sensitive.
+
+    Values the plan fixes or shapes (enums, date-times, numbers) are skipped while the sample
+    is valid; once it is not, anything may be in them, so everything is scanned.
+    """
+    skip = (event.classed if thorough else event.scan_skip) if event else frozenset()
     classes = event.privacy if event else {}
     findings = []
-    for path, text in _strings(payload, (), classes, depth=0, budget=[_MAX_STRINGS]):
-        kind = privacy.detect(text)
-        if kind is not None:
-            findings.append(
-                Violation(
-                    kind=PERSONAL_DATA,
-                    keyword=str(kind),
-                    path=pointer(("properties", *path)),
-                    message=f"Looks like a {kind.replace('_', ' ')} in a property not "
-                    "classed personal.",
-                )
-            )
+    for key, value in payload.items():
+        if key in skip:
+            continue
+        if type(value) is str:
+            if _may_hold_personal(value):
+                findings += _findings((key,), value)
+        elif isinstance(value, dict | list) and _container_may_hold_personal(value):
+            for path, text in _strings(
+                value, (key,), classes, depth=1, budget=[_MAX_STRINGS]
+            ):
+                if _may_hold_personal(text):
+                    findings += _findings(path, text)
     return findings
+
+
+def _may_hold_personal(text: str) -> bool:
+    """A cheap gate before the full detectors: an address needs "@", a number eight digits."""
+    return len(text) >= 6 and ("@" in text or _EIGHT_DIGITS.search(text) is not None)
+
+
+def _container_may_hold_personal(value: dict[str, Any] | list[Any]) -> bool:
+    try:
+        text = orjson.dumps(value, default=str).decode()
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits: look value by value
+        return True
+    return _may_hold_personal(text)
+
+
+def _findings(path: tuple[str, ...], text: str) -> list[Violation]:
+    kind = privacy.detect(text)
+    if kind is None:
+        return []
+    return [
+        Violation(
+            kind=PERSONAL_DATA,
+            keyword=str(kind),
+            path=pointer(("properties", *path)),
+            message=f"Looks like a {kind.replace('_', ' ')} in a property not "
+            "classed personal.",
+        )
+    ]
 
 
 def _strings(
@@ -323,6 +393,38 @@ def observed_types(payload: dict[str, Any]) -> list[tuple[str, str]]:
     types: list[tuple[str, str]] = []
     _observe(payload, ("properties",), types, depth=0)
     return types
+
+
+def _types_of(
+    payload: dict[str, Any], prefix: tuple[str, ...] = ("properties",), depth: int = 0
+) -> tuple[tuple[str, str], ...]:
+    # TRICKY: samples of one event mostly share their keys and value types, so the (path, type)
+    # pairs are memoised on that signature; fields of objects get their own memo entries.
+    python_types = tuple(map(type, payload.values()))
+    signature = (prefix, tuple(payload), python_types)
+    known = _TYPES_MEMO.get(signature)
+    if known is None:
+        if len(_TYPES_MEMO) > _TYPES_MEMO_SIZE:
+            _TYPES_MEMO.clear()
+        known = _TYPES_MEMO[signature] = tuple(
+            (pointer((*prefix, key)), _JSON_TYPES.get(kind, "object"))
+            for key, kind in list(zip(payload, python_types, strict=True))[:200]
+        )
+    if dict not in python_types or depth >= 2:
+        return known
+    nested = [
+        _types_of(value, (*prefix, key), depth + 1)
+        for key, value in payload.items()
+        if type(value) is dict
+    ]
+    # The combination is memoised too, so equal samples share one tuple (the fold counts by it).
+    combination = (id(known), *map(id, nested))
+    combined = _TYPES_MEMO.get(combination)
+    if combined is None:
+        combined = _TYPES_MEMO[combination] = known + tuple(
+            pair for pairs in nested for pair in pairs
+        )
+    return combined
 
 
 def _observe(

@@ -46,8 +46,18 @@ def parse_json(data: bytes) -> Any:
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError as error:
-            raise _syntax_error(str(error), error.pos) from None
+            raise _located(data, str(error), error.pos) from None
     return _parse_exact(data)
+
+
+def _located(data: bytes, detail: str, position: int) -> WireError:
+    """The error at its byte offset: decoders count characters, clients count bytes."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        msg = f"The body is not valid UTF-8 (byte {error.start})."
+        return WireError(msg, code="malformed_json", position=error.start)
+    return _syntax_error(detail, len(text[:position].encode("utf-8")))
 
 
 def _parse_exact(data: bytes) -> Any:
@@ -61,7 +71,7 @@ def _parse_exact(data: bytes) -> Any:
             text, parse_float=Decimal, parse_constant=_refuse_constant
         )
     except json.JSONDecodeError as error:
-        raise _syntax_error(error.msg, error.pos) from None
+        raise _located(data, error.msg, error.pos) from None
     except (ValueError, RecursionError) as error:
         raise _syntax_error(str(error), None) from None
     _refuse_lone_surrogates(text, document)
@@ -220,7 +230,7 @@ def parse_timestamp(value: object) -> datetime | None:
     year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
     fraction = (match.group(7) or "").ljust(6, "0")[:6]
     zone = UTC if match.group(8) else _offset(match.group(9, 10, 11))
-    if zone is None:
+    if zone is None or second > 60:
         return None
     try:
         # RFC 3339 allows a leap second; Python's datetime does not.
