@@ -130,9 +130,11 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
-    _broker_dir.joinpath("processed").mkdir(parents=True, exist_ok=True)
+    for _folder in ("processed", "control"):
+        _broker_dir.joinpath(_folder).mkdir(parents=True, exist_ok=True)
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # A batch taken by a worker that died unacknowledged goes back to the queue after this.
