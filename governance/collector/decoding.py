@@ -108,7 +108,7 @@ def parse(body: bytes) -> Any:
     except WireError as error:
         raise _from_wire(error) from None
     except (ValueError, TypeError, RecursionError) as error:
-        raise _undecodable(error) from None
+        raise _unexpected(error, code="malformed_json") from None
 
 
 def write_key_in(document: Any) -> str | None:
@@ -134,7 +134,7 @@ def messages(
     except WireError as error:
         raise _from_wire(error) from None
     except (ValueError, TypeError, RecursionError) as error:
-        raise _undecodable(error) from None
+        raise _unexpected(error, code="invalid_envelope") from None
     return found
 
 
@@ -159,10 +159,13 @@ def _from_wire(error: WireError) -> Rejected:
     return Rejected(400, error.code, error.message, details=details)
 
 
-def _undecodable(error: BaseException) -> Rejected:
+def _unexpected(error: BaseException, *, code: str) -> Rejected:
     # Never a 500 for a body, but never silent either: the traceback is logged at ERROR,
     # and the collector's tests fail on any such record.
     logger.error(
-        "collector.undecodable_body error=%s", type(error).__name__, exc_info=error
+        "collector.unexpected_decode_error code=%s error=%s",
+        code,
+        type(error).__name__,
+        exc_info=error,
     )
-    return Rejected(400, "malformed_json", "The body could not be decoded as JSON.")
+    return Rejected(400, code, "The body could not be read as Segment messages.")

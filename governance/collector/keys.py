@@ -46,7 +46,8 @@ def _digest(write_key: str) -> str:
     return hashlib.sha256(write_key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _cache_key(write_key: str) -> str:
+def cache_key(write_key: str) -> str:
+    """The cache entry of a write key's source: named by a hash, never by the key."""
     return _CACHE_PREFIX + _digest(write_key)
 
 
@@ -74,7 +75,7 @@ def source_for(write_key: str) -> SourceRef | None:
     """
     if not write_key or len(write_key) > MAX_WRITE_KEY_LENGTH:
         return None
-    entry = _cache_key(write_key)
+    entry = cache_key(write_key)
     try:
         cached = cache.get(entry)
         if isinstance(cached, SourceRef):
@@ -102,7 +103,7 @@ def forget(write_key: str) -> None:
     TRICKY: a request between this save and its commit may still read the old row and cache
     it again; the second delete, after commit, clears that.
     """
-    entry = _cache_key(write_key)
+    entry = cache_key(write_key)
     cache.delete(entry)
     transaction.on_commit(partial(cache.delete, entry), robust=True)
 

@@ -1,4 +1,7 @@
-"""Per-write-key rate limit: events per second, counted in a shared cache bucket per second."""
+"""Per-write-key rate limit: events per second, counted in a shared cache bucket per second.
+
+A source has one working write key at a time, so the bucket is named by the source.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +18,8 @@ _BUCKET_SECONDS = (
 )
 
 
-def admit(key_id: str, events: int) -> bool:
-    """Count `events` for a key in the current second; False when that passes the limit.
+def admit(source_id: int, events: int) -> bool:
+    """Count `events` for a source in the current second; False when that passes the limit.
 
     COLLECTOR_RATE_LIMIT = 0 admits everything. A request that is alone in its second is
     admitted whole even when it is larger than the limit, or such a batch could never pass.
@@ -25,7 +28,7 @@ def admit(key_id: str, events: int) -> bool:
     limit = settings.COLLECTOR_RATE_LIMIT
     if limit <= 0:
         return True
-    bucket = f"collector:rate:{key_id}:{int(time.time())}"
+    bucket = f"collector:rate:{source_id}:{int(time.time())}"
     try:
         cache.add(bucket, 0, timeout=_BUCKET_SECONDS)
         used = cache.incr(bucket, events)

@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 # Segment's SDKs back off and retry on 429 and 5xx; these are the seconds they are asked to wait.
 RATE_LIMIT_RETRY_AFTER = "1"
 UNAVAILABLE_RETRY_AFTER = "5"
+_CHALLENGE = {"WWW-Authenticate": 'Basic realm="collector"'}
 
 
 @csrf_exempt
@@ -87,7 +88,7 @@ def _accept(request: HttpRequest, endpoint: str) -> None:
     )
     if not messages:
         return  # an empty batch: nothing to hand on
-    _throttle(keys.key_id(write_key or ""), events=len(messages))
+    _throttle(source.source_id, events=len(messages))
     batch = new_batch(
         source_id=source.source_id,
         plan_id=source.plan_id,
@@ -96,9 +97,6 @@ def _accept(request: HttpRequest, endpoint: str) -> None:
         received_at=received_at,
     )
     enqueue_batch(batch)
-
-
-_CHALLENGE = {"WWW-Authenticate": 'Basic realm="collector"'}
 
 
 def _authenticate(write_key: str | None) -> SourceRef:
@@ -117,10 +115,10 @@ def _authenticate(write_key: str | None) -> SourceRef:
     return source
 
 
-def _throttle(key_id: str, *, events: int) -> None:
-    if throttle.admit(key_id, events):
+def _throttle(source_id: int, *, events: int) -> None:
+    if throttle.admit(source_id, events):
         return
-    logger.info("collector.rate_limited key_id=%s events=%d", key_id, events)
+    logger.info("collector.rate_limited source_id=%s events=%d", source_id, events)
     limit = settings.COLLECTOR_RATE_LIMIT
     msg = f"More than {limit} events per second for this write key; retry shortly."
     headers = {"Retry-After": RATE_LIMIT_RETRY_AFTER}
