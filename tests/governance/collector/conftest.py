@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import gzip
 import logging
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,16 +33,21 @@ def _private_cache(settings, request):
     }
 
 
-@pytest.fixture(autouse=True)
-def _no_swallowed_errors(caplog):
-    """Any body the collector could not classify is logged at ERROR; that is a test failure."""
-    yield
-    errors = [
-        r
-        for r in caplog.records
+def collector_errors(caplog) -> list[str]:
+    """What the collector logged at ERROR during the test: bodies it could not classify."""
+    return [
+        r.getMessage()
+        for r in caplog.get_records("call")
         if r.levelno >= logging.ERROR and r.name.startswith("governance.collector")
     ]
-    assert [r.getMessage() for r in errors] == []
+
+
+@pytest.fixture(autouse=True)
+def _no_swallowed_errors(caplog, request):
+    """The collector answers 400 to a body that broke its decoding, but a test still fails."""
+    yield
+    if request.node.get_closest_marker("xfail") is None:
+        assert collector_errors(caplog) == []
 
 
 @pytest.fixture
@@ -89,6 +95,14 @@ def broker_down(monkeypatch):
     # memory broker of earlier tests would keep taking the batches.
     monkeypatch.setattr(celery_app, "_pool", None)
     monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
+
+
+def gzip_bomb(size: int) -> bytes:
+    """`size` zero bytes as gzip, compressed a megabyte at a time so no test holds them all."""
+    deflater = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    chunk = bytes(1024 * 1024)
+    parts = [deflater.compress(chunk) for _ in range(size // len(chunk))]
+    return b"".join([*parts, deflater.flush()])
 
 
 def basic(write_key: str) -> str:

@@ -535,7 +535,7 @@ def test_rejects_events_over_the_rate_limit_with_retry_after(
     assert len(ingest.batches()) == 1
 
 
-def test_it_counts_the_rate_limit_per_write_key(client, source, settings, ingest):
+def test_it_counts_the_rate_limit_per_source(client, source, settings, ingest):
     other = type(source).objects.create(plan=source.plan, name="iOS", kind="ios")
     settings.COLLECTOR_RATE_LIMIT = 3
     with time_machine.travel(datetime(2025, 3, 1, 8, 0, 0, tzinfo=UTC), tick=False):
