@@ -223,10 +223,6 @@ def test_last_seen_keeps_the_latest_app_version(source):
     ) == [(AT, AT + timedelta(minutes=2), "3.2.0")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store._write_violations and _write_types replace last_seen unconditionally",
-)
 def test_a_batch_processed_late_does_not_move_last_seen_back(source):
     _write(source, [_verdict(violations=[PRICE_TYPE])], at=AT + timedelta(minutes=2))
     _write(source, [_verdict(violations=[PRICE_TYPE])], at=AT)
