@@ -25,9 +25,10 @@ MAX_EVENT_NAME = 200
 MAX_MESSAGE_ID = 200
 
 # TRICKY: orjson reads a float into a binary double and an integer beyond 64 bits into a float
-# as well, silently. A run of 16 digits or dots, or an exponent, may be such a number (it also
-# matches long digit runs inside strings, which only costs the slower exact parse).
-_MAYBE_INEXACT = re.compile(rb"[0-9][0-9.]{15}|[0-9][eE]")
+# as well, silently. A number token (after ":", "," or "[") of 16 digits or dots, or with an
+# exponent, may be such a number; text inside strings rarely looks like that, and when it does
+# it only costs the slower exact parse. (A bare digit-then-"e" would match every hex UUID.)
+_MAYBE_INEXACT = re.compile(rb"[:,\[]\s*-?[0-9](?:[0-9.]{15}|[0-9.]*[eE])")
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]", re.ASCII)
 

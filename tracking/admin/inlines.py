@@ -159,7 +159,9 @@ class SourceInline(admin.TabularInline):
         formset = super().get_formset(request, obj, **kwargs)
         # Only this plan's own versions can be pinned (none while the plan is being added).
         field = formset.form.base_fields["pinned_version"]
-        field.queryset = field.queryset.filter(plan=obj) if obj else field.queryset.none()
+        field.queryset = (
+            field.queryset.filter(plan=obj) if obj else field.queryset.none()
+        )
         return formset
 
     @admin.display(description=_("write key"))
