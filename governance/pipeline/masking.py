@@ -80,9 +80,15 @@ def _mask_any(value: Any, privacy_class: str | None) -> Any:
         masked = privacy.mask_text(text)
         return masked if masked != text else value
     if isinstance(value, Decimal):
-        # JSON columns cannot hold a Decimal; its exact digits survive as text.
-        return str(value)
+        return exact_number(value)
     return value
+
+
+def exact_number(value: Decimal) -> float | str:
+    """A Decimal as JSON columns can hold it: a float when that prints back the same digits,
+    else its exact digits as text (a long decimal is never rounded through a float)."""
+    as_float = float(value)
+    return as_float if Decimal(repr(as_float)) == value else str(value)
 
 
 def _cut(text: str) -> str:

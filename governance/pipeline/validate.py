@@ -367,9 +367,15 @@ def _strings(
     *,
     depth: int,
     budget: list[int],
+    keys: tuple[str, ...] | None = None,
 ) -> list[tuple[tuple[str, ...], str]]:
-    """String values under `value`, skipping paths classed personal or sensitive."""
-    if budget[0] <= 0 or depth > _MAX_DEPTH or (path and path in classes):
+    """String values under `value`, skipping paths classed personal or sensitive.
+
+    `path` holds list indices (for the pointer); `keys` does not, because privacy classes are
+    declared per field whatever its position in a list.
+    """
+    keys = path if keys is None else keys
+    if budget[0] <= 0 or depth > _MAX_DEPTH or (keys and keys in classes):
         return []
     if isinstance(value, str):
         budget[0] -= 1
@@ -378,12 +384,22 @@ def _strings(
     if isinstance(value, dict):
         for key, item in value.items():
             found += _strings(
-                item, (*path, key), classes, depth=depth + 1, budget=budget
+                item,
+                (*path, key),
+                classes,
+                depth=depth + 1,
+                budget=budget,
+                keys=(*keys, key),
             )
     elif isinstance(value, list):
         for index, item in enumerate(value[:50]):
             found += _strings(
-                item, (*path, str(index)), classes, depth=depth + 1, budget=budget
+                item,
+                (*path, str(index)),
+                classes,
+                depth=depth + 1,
+                budget=budget,
+                keys=keys,
             )
     return found
 

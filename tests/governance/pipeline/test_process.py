@@ -174,7 +174,7 @@ def test_a_batch_parsed_exactly_is_counted_and_its_samples_keep_every_digit(sour
             "550e8400",
             {
                 "order_id": "DD-20240518-001",
-                "price": "99.5",
+                "price": 99.5,
                 "points": 18446744073709551617,
             },
         ),

@@ -434,10 +434,6 @@ def test_personal_data_is_not_reported_where_the_plan_expects_it(properties):
     assert (verdict.violations, verdict.personal_findings) == ((), 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="validate._strings adds list indices to the path, so classes keyed without them miss",
-)
 def test_personal_data_is_not_reported_for_a_personal_field_of_objects_in_a_list():
     verdict = _judge(_track(_order(contacts=[{"name": "Li", "mobile": PHONE}])))
 
