@@ -9,7 +9,11 @@ from django.http import HttpResponse
 
 ALLOWED_METHODS = "POST, OPTIONS"
 # Browser SDKs call from any origin; write keys are public by design, so no origin is trusted more.
-_CORS_HEADERS = {"Access-Control-Allow-Origin": "*"}
+_CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    # Browser SDKs back off by it on 429 and 503; a cross-origin script sees it only if exposed.
+    "Access-Control-Expose-Headers": "Retry-After",
+}
 _PREFLIGHT_HEADERS = {
     **_CORS_HEADERS,
     "Access-Control-Allow-Methods": ALLOWED_METHODS,

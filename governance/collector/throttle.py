@@ -31,7 +31,7 @@ def admit(source_id: int, events: int) -> bool:
     bucket = f"collector:rate:{source_id}:{int(time.time())}"
     try:
         cache.add(bucket, 0, timeout=_BUCKET_SECONDS)
-        used = cache.incr(bucket, events)
+        used: int = cache.incr(bucket, events)
     except ValueError:
         # The bucket expired between add and incr (a stalled process): start it again.
         used = _restart(bucket, events)

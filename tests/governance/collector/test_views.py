@@ -397,6 +397,7 @@ def test_it_allows_any_origin_on_errors_too(client, db):
 
     assert response.status_code == 401
     assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Access-Control-Expose-Headers"] == "Retry-After"
 
 
 @pytest.mark.parametrize(
