@@ -14,6 +14,10 @@ from governance.pipeline import privacy
 from governance.pipeline.compiled import PERSONAL, SENSITIVE
 
 REMOVED = "[removed]"
+# Deeper structures are stored as this marker: a sample is for reading, and the recursion of
+# storing and showing it must stay bounded whatever a client nests.
+TOO_DEEP = "[nested too deep]"
+MAX_DEPTH = 20
 
 _KEPT_CONTEXT = ("app", "library", "os", "device", "locale", "timezone", "screen")
 _KEPT_FIELDS = ("type", "event", "name", "messageId", "timestamp", "sentAt")
@@ -51,25 +55,34 @@ def masked_message(
 
 
 def _mask_value(
-    value: Any, path: tuple[str, ...], classes: dict[tuple[str, ...], str]
+    value: Any,
+    path: tuple[str, ...],
+    classes: dict[tuple[str, ...], str],
+    depth: int = 0,
 ) -> Any:
     privacy_class = classes.get(path)
     if privacy_class == SENSITIVE:
         return REMOVED
     if privacy_class == PERSONAL:
-        return _mask_any(value, PERSONAL)
+        return _mask_any(value, PERSONAL, depth)
+    if depth >= MAX_DEPTH and isinstance(value, dict | list):
+        return TOO_DEEP
     if isinstance(value, dict):
-        return {k: _mask_value(v, (*path, k), classes) for k, v in value.items()}
+        return {
+            k: _mask_value(v, (*path, k), classes, depth + 1) for k, v in value.items()
+        }
     if isinstance(value, list):
-        return [_mask_value(item, path, classes) for item in value]
-    return _mask_any(value, None)
+        return [_mask_value(item, path, classes, depth + 1) for item in value]
+    return _mask_any(value, None, depth)
 
 
-def _mask_any(value: Any, privacy_class: str | None) -> Any:
+def _mask_any(value: Any, privacy_class: str | None, depth: int = 0) -> Any:
+    if depth >= MAX_DEPTH and isinstance(value, dict | list):
+        return TOO_DEEP
     if isinstance(value, dict):
-        return {k: _mask_any(v, privacy_class) for k, v in value.items()}
+        return {k: _mask_any(v, privacy_class, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
-        return [_mask_any(item, privacy_class) for item in value]
+        return [_mask_any(item, privacy_class, depth + 1) for item in value]
     if privacy_class == PERSONAL:
         return mask_personal(value)
     if isinstance(value, str):

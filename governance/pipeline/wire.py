@@ -87,7 +87,12 @@ def _refuse_constant(name: str) -> Any:
 def _refuse_lone_surrogates(text: str, document: Any) -> None:
     # The standard library accepts "\ud800" alone; no database or UTF-8 encoder can store it.
     # Only an escape can produce one (the text itself decoded as strict UTF-8).
-    if _SURROGATE_ESCAPE.search(text) and not _encodable(document):
+    try:
+        encodable = not _SURROGATE_ESCAPE.search(text) or _encodable(document)
+    except RecursionError:
+        detail = "nested too deeply"
+        raise _syntax_error(detail, None) from None
+    if not encodable:
         detail = "lone UTF-16 surrogate in a string"
         raise _syntax_error(detail, None)
 
@@ -184,7 +189,7 @@ def check_envelope(message: dict[str, Any], *, where: str = "") -> None:
 
 def _envelope_problem(message: dict[str, Any]) -> str:
     kind = message.get("type")
-    if kind not in MESSAGE_TYPES:
+    if not isinstance(kind, str) or kind not in MESSAGE_TYPES:
         return f"`type` must be one of {', '.join(sorted(MESSAGE_TYPES))}."
     if kind == "track":
         event = message.get("event")

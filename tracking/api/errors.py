@@ -24,6 +24,8 @@ from rest_framework.views import set_rollback
 from tracking.errors import TrackingError
 
 API_PREFIX = "/api/"
+# Paths answered in the JSON error shape: the API, and the collector's Segment endpoints.
+JSON_PREFIXES = (API_PREFIX, "/v1/")
 _PROTECTED_SHOWN = 20
 
 
@@ -116,16 +118,16 @@ def _in_use_body(exc: ProtectedError) -> dict[str, Any]:
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """Django's 404 page, or the API's error shape for paths under /api/."""
-    if request.path.startswith(API_PREFIX):
+    """Django's 404 page, or the API's error shape for paths under /api/ and /v1/."""
+    if request.path.startswith(JSON_PREFIXES):
         body = error_body("not_found", _("Nothing is found at this address."))
         return JsonResponse(body, status=404)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """Django's 500 page, or the API's error shape for paths under /api/."""
-    if request.path.startswith(API_PREFIX):
+    """Django's 500 page, or the API's error shape for paths under /api/ and /v1/."""
+    if request.path.startswith(JSON_PREFIXES):
         body = error_body(
             "server_error", _("Something went wrong on our side; it has been logged.")
         )

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from governance.pipeline.masking import REMOVED, mask_personal, masked_message
+from governance.pipeline.masking import (
+    MAX_DEPTH,
+    REMOVED,
+    TOO_DEEP,
+    mask_personal,
+    masked_message,
+)
 from tests.governance.pipeline.plans import ALLOW_PLAN, VALID_ORDER, compiled
 
 PHONE = "13812345678"
@@ -235,3 +241,17 @@ def test_a_phone_cut_by_the_length_limit_leaks_no_digits():
 )
 def test_mask_personal_hides_all_but_a_hint(value, expected):
     assert mask_personal(value) == expected
+
+
+def test_structures_nested_deeper_than_the_limit_are_stored_as_a_marker():
+    nested: dict = {"leaf": "13812345678"}
+    for _ in range(900):
+        nested = {"x": nested}
+
+    masked = masked_message({"type": "track", "event": "E", "properties": nested}, {})
+
+    depth, node = 0, masked["properties"]
+    while isinstance(node, dict):
+        node, depth = node["x"], depth + 1
+    # properties itself, then MAX_DEPTH levels below the property value.
+    assert (depth, node) == (MAX_DEPTH + 1, TOO_DEEP)
