@@ -141,6 +141,9 @@ elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", default=3600),
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
+        # The collector answers 503 at once when Redis is away instead of holding the request
+        # through reconnection attempts; SDKs retry on 503. (Workers reconnect on their own.)
+        "max_retries": 0,
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
