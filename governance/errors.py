@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class TransientError(Exception):
     """Worth retrying: the broker, the database or a lock was briefly unavailable."""
@@ -19,3 +21,11 @@ class WireError(ValueError):
         self.code = code
         self.message = message
         self.position = position
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Celery pickles a task's exception for on_failure; keyword-only arguments need help.
+        return (_rebuild_wire_error, (self.message, self.code, self.position))
+
+
+def _rebuild_wire_error(message: str, code: str, position: int | None) -> WireError:
+    return WireError(message, code=code, position=position)

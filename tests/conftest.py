@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
 from django.utils import translation
 
 from tests.factories import UserFactory
@@ -56,3 +59,19 @@ def _english_by_default():
     """A request in Chinese must not leave Chinese active for the next test in the worker."""
     yield
     translation.activate("en")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_rows_outlive_the_session(
+    django_db_setup, django_db_blocker
+) -> Iterator[None]:
+    """Put back what migrations wrote once the last test's flush has removed it.
+
+    TRICKY: with --reuse-db the next session keeps this database; unit tests expect the rows
+    data migrations create, and a flush after a transactional test deletes them.
+    """
+    yield
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents:
+        with django_db_blocker.unblock():
+            connection.creation.deserialize_db_from_string(contents)

@@ -12,7 +12,7 @@ from tests.factories import SourceFactory
 
 @pytest.mark.parametrize("gzip", [False, True], ids=["plain", "gzip"])
 def test_it_takes_calls_from_segments_python_sdk(
-    live_server, transactional_db, ingest, gzip
+    live_server, transactional_db, django_db_serialized_rollback, ingest, gzip
 ):
     source = SourceFactory()
     sdk = Client(source.write_key, host=live_server.url, sync_mode=True, gzip=gzip)
@@ -37,7 +37,7 @@ def test_it_takes_calls_from_segments_python_sdk(
 
 
 def test_the_sdk_sees_an_unknown_write_key_refused(
-    live_server, transactional_db, ingest
+    live_server, transactional_db, django_db_serialized_rollback, ingest
 ):
     sdk = Client("wk_unknown", host=live_server.url, sync_mode=True, max_retries=0)
 

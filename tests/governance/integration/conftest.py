@@ -45,22 +45,6 @@ def _failed(request: pytest.FixtureRequest) -> bool:
     )
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _migrated_rows_outlive_the_session(
-    django_db_setup, django_db_blocker
-) -> Iterator[None]:
-    """Put back what migrations wrote once the last test's flush has removed it.
-
-    TRICKY: with --reuse-db the next session keeps this database; unit tests expect the rows
-    data migrations create, and a flush after a transactional test deletes them.
-    """
-    yield
-    contents = getattr(connection, "_test_serialized_contents", None)
-    if contents:
-        with django_db_blocker.unblock():
-            connection.creation.deserialize_db_from_string(contents)
-
-
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
     server = RedisServer(port=free_port(), folder=tmp_path_factory.mktemp("redis"))

@@ -63,11 +63,6 @@ def test_a_replayed_dead_letter_is_counted_once(services, broker, source):
     assert pending_dead_letters().count() == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="WireError cannot be unpickled (keyword-only `code`), so Celery hands on_failure "
-    "a plain ValueError and the dead letter loses the exception's class.",
-)
 def test_a_dead_letter_names_the_exception_the_pipeline_raised(
     services, broker, source
 ):

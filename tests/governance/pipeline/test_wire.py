@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -660,3 +661,16 @@ def test_parse_timestamp_refuses_anything_else(value):
 @pytest.mark.parametrize("second", ["61", "99"])
 def test_parse_timestamp_refuses_seconds_beyond_a_leap_second(second):
     assert parse_timestamp(f"2016-12-31T23:59:{second}Z") is None
+
+
+def test_a_wire_error_survives_pickling_with_its_code_and_position():
+    # Celery pickles a task's exception on its way to on_failure and the dead letter.
+    pickled = pickle.dumps(WireError("bad", code="malformed_json", position=7))
+    error = pickle.loads(pickled)  # noqa: S301 - our own bytes, as Celery does
+
+    assert (type(error), error.code, error.position, str(error)) == (
+        WireError,
+        "malformed_json",
+        7,
+        "bad",
+    )
