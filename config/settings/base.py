@@ -138,7 +138,9 @@ if CELERY_BROKER_URL == "filesystem://":
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # A batch taken by a worker that died unacknowledged goes back to the queue after this.
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        # It must exceed the longest a batch may take (the task's 180 s hard limit), or a slow
+        # batch is delivered twice (harmless: its mark makes the second delivery a no-op).
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", default=600),
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
         # The collector answers 503 at once when Redis is away instead of holding the request
