@@ -9,14 +9,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tracking import naming
+from tracking.metrics.guard import refuse_removal
 from tracking.models import Event, EventProperty, EventStatus
 from tracking.naming import fold_key
 
 
 def deprecate_event(event: Event, *, by: AbstractBaseUser | None) -> Event:
-    """Mark the event deprecated; it stays in the plan, flagged, until a version removes it."""
+    """Mark the event deprecated; it stays in the plan, flagged, until a version removes it.
+
+    Raises MetricDependencyError when online metrics use the event.
+    """
     if event.status == EventStatus.DEPRECATED:
         return event
+    refuse_removal(event, verb="deprecate")
     event.status = EventStatus.DEPRECATED
     event.deprecated_at = timezone.now()
     event._history_user = by  # type: ignore[attr-defined]  # recorded by simple-history

@@ -59,3 +59,17 @@ class ImportRejected(TrackingError):
 
     code = "import_rejected"
     status = 409
+
+
+class MetricInvalid(TrackingError):
+    """The metric definition fails pass 1 or 2; `details` lists the error findings."""
+
+    code = "metric_definition_invalid"
+    status = 400
+
+
+class MetricDependencyError(TrackingError):
+    """Online metrics rest on what is being removed; `details["metrics"]` lists them."""
+
+    code = "used_by_online_metrics"
+    status = 409

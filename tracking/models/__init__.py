@@ -3,8 +3,32 @@
 from __future__ import annotations
 
 from tracking.models.events import Event, EventProperty, EventStatus, Tag, TrackedOn
+from tracking.models.glossary import (
+    GlossaryTerm,
+    Modifier,
+    ModifierType,
+    PeriodAnchor,
+    PeriodKind,
+    PeriodUnit,
+    TimePeriod,
+)
 from tracking.models.groups import CommonProperty, GroupProperty, PropertyGroup
 from tracking.models.members import PlanMembership, plans_visible_to
+from tracking.models.metrics import (
+    AarrrStage,
+    Certification,
+    DependencyRole,
+    DependencyTarget,
+    Direction,
+    IndicatorType,
+    Metric,
+    MetricCategory,
+    MetricDependency,
+    MetricFormat,
+    MetricKind,
+    MetricLifecycle,
+    MetricUnit,
+)
 from tracking.models.plans import AdditionalProperties, NamingConvention, TrackingPlan
 from tracking.models.properties import PrivacyClass, Property, PropertyType
 from tracking.models.sources import (
@@ -23,6 +47,26 @@ from tracking.models.versions import (
 )
 
 __all__ = [
+    "AarrrStage",
+    "Certification",
+    "DependencyRole",
+    "DependencyTarget",
+    "Direction",
+    "GlossaryTerm",
+    "IndicatorType",
+    "Metric",
+    "MetricCategory",
+    "MetricDependency",
+    "MetricFormat",
+    "MetricKind",
+    "MetricLifecycle",
+    "MetricUnit",
+    "Modifier",
+    "ModifierType",
+    "PeriodAnchor",
+    "PeriodKind",
+    "PeriodUnit",
+    "TimePeriod",
     "ApiToken",
     "PlanMembership",
     "issue_token",
