@@ -149,3 +149,63 @@ class RecentSampleFactory(factory.django.DjangoModelFactory):
     message = factory.LazyAttribute(
         lambda s: {"type": s.message_type, "event": s.event_name}
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Metric definitions and their glossary
+# --------------------------------------------------------------------------------------------
+
+
+class GlossaryTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tracking.GlossaryTerm"
+
+    plan = factory.SubFactory(PlanFactory)
+    key = factory.Sequence(lambda n: f"term_{n}")
+    name_zh = "新用户"
+    name_en = "New users"
+    definition_text = "首次启动日期落在统计周期内的设备/用户"
+
+
+class ModifierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tracking.Modifier"
+
+    plan = factory.SubFactory(PlanFactory)
+    key = factory.Sequence(lambda n: f"modifier_{n}")
+    name_zh = "自然流量"
+    name_en = "Organic channels"
+    modifier_type = "channel"
+    predicate = factory.LazyFunction(
+        lambda: {"prop": "channel", "op": "in", "value": ["organic", "seo"]}
+    )
+
+
+class TimePeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tracking.TimePeriod"
+
+    plan = factory.SubFactory(PlanFactory)
+    key = "30d"
+    name_zh = "近30天"
+    name_en = "Last 30 days"
+    kind = "trailing"
+    n = 30
+    unit = "day"
+
+
+class MetricFactory(factory.django.DjangoModelFactory):
+    """A row as stored; tests of the rules save through `save_metric` instead."""
+
+    class Meta:
+        model = "tracking.Metric"
+
+    plan = factory.SubFactory(PlanFactory)
+    key = factory.Sequence(lambda n: f"metric_{n}_cnt")
+    name_zh = "APP启动次数"
+    name_en = "App opens"
+    kind = "atomic"
+    definition = factory.LazyFunction(lambda: {"event": "App Opened", "agg": "count"})
+    caliber = "Every foreground start of the app, counted once per event."
+    owner = factory.SubFactory(UserFactory)
+    category = "traffic"
