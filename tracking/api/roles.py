@@ -30,11 +30,16 @@ _REGISTRY = (
     "commonproperty",
     "tag",
 )
+# Metric definitions and the glossary they use: plan rows like the registry's, edited alike.
+_METRICS = ("metric", "glossaryterm", "modifier", "timeperiod")
 # Rows of the working draft an editor adds, changes and deletes (plans themselves: admin only).
-_EDITED = tuple(m for m in _REGISTRY if m != "trackingplan")
+_EDITED = (*(m for m in _REGISTRY if m != "trackingplan"), *_METRICS)
 _REVIEW = ("planversion", "changerequest", "reviewcomment")
 
-_VIEW = frozenset(f"view_{m}" for m in (*_REGISTRY, *_REVIEW))
+# Dependency rows are derived on every save of a metric: read by all, written by nobody.
+_DERIVED = ("metricdependency",)
+
+_VIEW = frozenset(f"view_{m}" for m in (*_REGISTRY, *_METRICS, *_DERIVED, *_REVIEW))
 _TOKENS = frozenset({"add_apitoken", "view_apitoken", "delete_apitoken"})
 
 # Codenames of the tracking app's permissions per role; None means every one of them.

@@ -6,7 +6,15 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
-from tracking.api.roles import ADMIN, EDITOR, ROLES, VIEWER, role_permissions
+from tracking.api.roles import (
+    ADMIN,
+    APPROVER,
+    EDITOR,
+    ENGINEER,
+    ROLES,
+    VIEWER,
+    role_permissions,
+)
 
 
 def _codenames(group: Group) -> set[str]:
@@ -61,3 +69,33 @@ def test_ensure_roles_restores_a_lost_group_and_a_removed_permission(db):
         p.codename for p in role_permissions(VIEWER)
     }
     assert "change_event" in _codenames(Group.objects.get(name=EDITOR))
+
+
+_METRIC_MODELS = ("metric", "glossaryterm", "modifier", "timeperiod")
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        pytest.param(VIEWER, {"view"}, id="viewer"),
+        pytest.param(ENGINEER, {"view"}, id="engineer"),
+        pytest.param(APPROVER, {"view"}, id="approver"),
+        pytest.param(EDITOR, {"view", "add", "change", "delete"}, id="editor"),
+        pytest.param(ADMIN, {"view", "add", "change", "delete"}, id="admin"),
+    ],
+)
+def test_migrated_roles_grant_metrics_and_glossary_as_the_registry(db, role, expected):
+    codenames = _codenames(Group.objects.get(name=role))
+
+    for model in _METRIC_MODELS:
+        granted = {c.split("_", 1)[0] for c in codenames if c.endswith(f"_{model}")}
+        assert granted == expected, model
+
+
+@pytest.mark.parametrize("role", [VIEWER, ENGINEER, APPROVER, EDITOR])
+def test_dependency_rows_are_read_but_written_only_by_saving_a_metric(db, role):
+    codenames = _codenames(Group.objects.get(name=role))
+
+    assert {c for c in codenames if c.endswith("_metricdependency")} == {
+        "view_metricdependency"
+    }
