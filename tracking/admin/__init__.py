@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from tracking.admin import (
     change_requests,
     events,
+    glossary,
     groups,
     members,
+    metrics,
     plans,
     properties,
     sources,
@@ -24,8 +26,10 @@ admin.site.index_title = _("Tracking plans")
 __all__ = [
     "change_requests",
     "events",
+    "glossary",
     "groups",
     "members",
+    "metrics",
     "plans",
     "properties",
     "sources",

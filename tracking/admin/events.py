@@ -4,23 +4,61 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracking.admin.actions import deprecate_events, duplicate_events
+from tracking.admin import actions
+from tracking.admin.actions import duplicate_events
 from tracking.admin.badges import badge
 from tracking.admin.fields import OVERRIDES
 from tracking.admin.inlines import EventPropertyInline
+from tracking.admin.metrics import RemovalGuardedAdmin, removal_refusal, used_by_metrics
 from tracking.admin.scoping import PlanScopedAdmin
-from tracking.models import Event, Tag
+from tracking.models import Event, EventStatus, Tag
+
+
+class EventForm(forms.ModelForm):
+    """Deprecating an event online metrics use is refused on the status field."""
+
+    def clean_status(self) -> str:
+        status = self.cleaned_data["status"]
+        was = self.instance.status if self.instance.pk else None
+        if status == EventStatus.DEPRECATED and was not in (None, status):
+            refusal = removal_refusal(self.instance, verb="deprecate")
+            if refusal is not None:
+                raise ValidationError(refusal, code="used_by_online_metrics")
+        return status
+
+
+@admin.action(
+    description=actions.deprecate_events.short_description,  # type: ignore[attr-defined]
+    permissions=["change"],
+)
+def deprecate_events(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Event]
+) -> None:
+    """Deprecate the selected events, except those online metrics use (named in messages)."""
+    refused = {
+        event.pk: refusal
+        for event in queryset.exclude(status=EventStatus.DEPRECATED)
+        if (refusal := removal_refusal(event, verb="deprecate")) is not None
+    }
+    for refusal in refused.values():
+        modeladmin.message_user(request, refusal, messages.ERROR)
+    rest = queryset.exclude(pk__in=refused)
+    if rest.exists():
+        actions.deprecate_events(modeladmin, request, rest)
 
 
 @admin.register(Event)
-class EventAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
+class EventAdmin(RemovalGuardedAdmin, PlanScopedAdmin, SimpleHistoryAdmin):
+    form = EventForm
     list_display = [
         "key",
         "display_name",
@@ -43,7 +81,7 @@ class EventAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
     formfield_overrides = OVERRIDES
     search_fields = ["key", "display_name", "description"]
     autocomplete_fields = ["tags", "sources", "groups"]
-    readonly_fields = ["deprecated_at", "created_at", "updated_at"]
+    readonly_fields = ["used_by_metrics", "deprecated_at", "created_at", "updated_at"]
     inlines = [EventPropertyInline]
     actions = [deprecate_events, duplicate_events]
     fieldsets = [
@@ -53,6 +91,7 @@ class EventAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
             _("Classification"),
             {"fields": ["category", "tags", "sources", "groups"]},
         ),
+        (_("Used by metrics"), {"fields": ["used_by_metrics"]}),
         (
             _("Record"),
             {
@@ -85,6 +124,10 @@ class EventAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, event: Event) -> SafeString:
         return badge(event.status, event.get_status_display())
+
+    @admin.display(description=_("metrics that depend on this"))
+    def used_by_metrics(self, event: Event) -> SafeString | str:
+        return used_by_metrics(event)
 
     @admin.display(description=_("properties"), ordering="property_count")
     def property_count(self, event: Event) -> int:

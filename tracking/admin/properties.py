@@ -18,6 +18,7 @@ from tracking.admin.badges import badge
 from tracking.admin.fields import OVERRIDES
 from tracking.admin.filters import NestingFilter
 from tracking.admin.inlines import NestedPropertyInline
+from tracking.admin.metrics import RemovalGuardedAdmin, used_by_metrics
 from tracking.admin.scoping import PlanScopedAdmin, is_autocomplete
 from tracking.models import Event, PrivacyClass, Property, PropertyType
 
@@ -34,7 +35,7 @@ _HOLDS_FIELDS = Q(type=PropertyType.OBJECT) | Q(
 
 
 @admin.register(Property)
-class PropertyAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
+class PropertyAdmin(RemovalGuardedAdmin, PlanScopedAdmin, SimpleHistoryAdmin):
     list_display = [
         "key",
         "display_name",
@@ -49,7 +50,7 @@ class PropertyAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
     search_fields = ["key", "display_name", "description"]
     autocomplete_fields = ["parent"]
     formfield_overrides = OVERRIDES
-    readonly_fields = ["used_by", "created_at", "updated_at"]
+    readonly_fields = ["used_by", "used_by_metrics", "created_at", "updated_at"]
     fieldsets = [
         (
             None,
@@ -68,7 +69,7 @@ class PropertyAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
                 ]
             },
         ),
-        (_("Used by"), {"fields": ["used_by"]}),
+        (_("Used by"), {"fields": ["used_by", "used_by_metrics"]}),
         (
             _("Record"),
             {"classes": ["collapse"], "fields": ["created_at", "updated_at"]},
@@ -117,6 +118,10 @@ class PropertyAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
     def event_count(self, prop: Property) -> int:
         """Events attaching the property directly or through a property group."""
         return prop.event_count  # type: ignore[attr-defined]  # annotated
+
+    @admin.display(description=_("metrics that depend on this"))
+    def used_by_metrics(self, prop: Property) -> SafeString | str:
+        return used_by_metrics(prop)
 
     @admin.display(description=_("nested in"), ordering="parent__key")
     def parent_key(self, prop: Property) -> str:
