@@ -263,7 +263,9 @@ def _freshness(
     background.start()
     delays = _probe(connection, target, plan_id, probes=args.probes)
     background.join()
-    _print_freshness(delays, queued(setup.broker, setup.var_dir))
+    backlog = queued(setup.broker, setup.var_dir)
+    _print_freshness(delays, backlog)
+    print(f"  samples counted by the worker in this phase: {_counted(plan_id):,}")
 
 
 def _probe(
@@ -300,6 +302,15 @@ def _visible(plan_id: int, names: list[str]) -> list[str]:
         .values_list("event_name", flat=True)
         .distinct()
     )
+
+
+def _counted(plan_id: int) -> int:
+    from django.db.models import Sum
+
+    from governance.models import WindowCount
+
+    total = WindowCount.objects.filter(plan_id=plan_id).aggregate(n=Sum("received"))
+    return int(total["n"] or 0)
 
 
 def _print_freshness(delays: list[float], backlog: int) -> None:

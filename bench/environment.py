@@ -13,6 +13,7 @@ import resource
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,16 +43,32 @@ def configure(*, var_dir: Path | str | None = None, migrate: bool = True) -> Pat
     from django.core.management import call_command
 
     django.setup()
-    if migrate:
+    if migrate and os.environ.get("DATABASE_URL"):
         call_command("migrate", verbosity=0, interactive=False)
+    elif migrate:
+        _create_tables(call_command)
     return folder
+
+
+def _create_tables(call_command: Callable[..., object]) -> None:
+    """Tables straight from the models, for the new throwaway SQLite file.
+
+    Several times faster than replaying every migration, and the same schema; a database that
+    outlives the run (DATABASE_URL) is migrated the usual way instead.
+    """
+    from django.apps import apps
+    from django.conf import settings
+
+    settings.MIGRATION_MODULES = {app.label: None for app in apps.get_app_configs()}
+    call_command("migrate", run_syncdb=True, verbosity=0, interactive=False)
 
 
 def database_label() -> str:
     from django.db import connection
 
     if connection.vendor == "postgresql":
-        return f"PostgreSQL {connection.cursor().connection.info.server_version}"
+        version = connection.cursor().connection.info.server_version
+        return f"PostgreSQL {version // 10000}.{version % 10000}"
     import sqlite3
 
     return f"SQLite {sqlite3.sqlite_version}"

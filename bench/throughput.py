@@ -325,6 +325,7 @@ def worker_path(
         )
     totals["seen_rows"] = SeenMessage.objects.filter(source_id=source_id).count()
     totals["window_rows"] = WindowCount.objects.filter(source_id=source_id).count()
+    totals["sample_rows"] = RecentSample.objects.filter(source_id=source_id).count()
     clock.seconds["other (digests, transaction, bookkeeping)"] = row.seconds - sum(
         clock.seconds.values()
     )
