@@ -11,12 +11,18 @@ from rest_framework.routers import SimpleRouter
 from tracking.api import schema  # noqa: F401  (registers the OpenAPI extensions)
 from tracking.api.views.codegen import CodegenView
 from tracking.api.views.events import AttachmentViewSet, EventViewSet
+from tracking.api.views.glossary import (
+    GlossaryTermViewSet,
+    ModifierViewSet,
+    TimePeriodViewSet,
+)
 from tracking.api.views.groups import (
     CommonPropertyViewSet,
     GroupViewSet,
     MemberViewSet,
 )
 from tracking.api.views.interchange import ExportView, ImportView
+from tracking.api.views.metrics import MetricViewSet
 from tracking.api.views.plans import PlanViewSet
 from tracking.api.views.properties import PropertyViewSet
 from tracking.api.views.reviews import ChangeRequestViewSet, CommentViewSet
@@ -54,6 +60,10 @@ router.register(
 router.register(
     rf"{PLAN}/common-properties", CommonPropertyViewSet, basename="common-property"
 )
+router.register(rf"{PLAN}/metrics", MetricViewSet, basename="metric")
+router.register(rf"{PLAN}/terms", GlossaryTermViewSet, basename="term")
+router.register(rf"{PLAN}/modifiers", ModifierViewSet, basename="modifier")
+router.register(rf"{PLAN}/periods", TimePeriodViewSet, basename="period")
 router.register(rf"{PLAN}/versions", VersionViewSet, basename="version")
 router.register(rf"{PLAN}/publish", PublishViewSet, basename="publish")
 router.register(

@@ -15,6 +15,8 @@ from rest_framework.response import Response
 
 from tracking.api.serializers.attachments import AttachmentSerializer
 from tracking.api.serializers.events import DuplicateSerializer, EventSerializer
+from tracking.api.serializers.metrics import MetricSummarySerializer
+from tracking.api.views.metrics import REFUSED, metric_summaries
 from tracking.api.views.scoping import (
     PLAN_PARAMETER,
     PlanScopedMixin,
@@ -23,6 +25,8 @@ from tracking.api.views.scoping import (
     ref_parameter,
 )
 from tracking.editing import deprecate_event, duplicate_event, free_copy_key
+from tracking.metrics.guard import refuse_removal
+from tracking.metrics.queries import metrics_using
 from tracking.models import Event, EventProperty, EventStatus, TrackedOn
 from tracking.naming import fold_key
 
@@ -75,6 +79,7 @@ class EventViewSet(PlanScopedMixin, viewsets.ModelViewSet):  # type: ignore[type
     action_permissions = {
         "deprecate": ["tracking.change_event"],
         "duplicate": ["tracking.add_event"],
+        "metrics": ["tracking.view_event", "tracking.view_metric"],
     }
 
     def get_queryset(self) -> QuerySet[Event]:
@@ -96,6 +101,24 @@ class EventViewSet(PlanScopedMixin, viewsets.ModelViewSet):  # type: ignore[type
         event = by_id_or_key(self.get_queryset(), self.kwargs["ref"])
         self.check_object_permissions(self.request, event)
         return event
+
+    @extend_schema(responses={204: None, 409: REFUSED})
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().destroy(request, *args, **kwargs)
+
+    def perform_destroy(self, instance: Event) -> None:
+        refuse_removal(instance)
+        instance.delete()
+
+    @extend_schema(
+        summary="Every metric resting on the event, directly or through other metrics",
+        parameters=[ref_parameter("ref", "event")],
+        responses=MetricSummarySerializer(many=True),
+    )
+    @action(detail=True, methods=["get"])
+    def metrics(self, request: Request, **kwargs: Any) -> Response:
+        event = self.get_object()
+        return Response(metric_summaries(self.plan, metrics_using(event)))
 
     @extend_schema(
         summary="Deprecate the event; it stays in the plan, flagged",

@@ -1,0 +1,114 @@
+"""A plan's glossary: terms (口径), qualifiers (修饰词) and time periods (时间周期), by id or key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+
+from tracking.api.serializers.glossary import (
+    GlossaryTermSerializer,
+    ModifierSerializer,
+    TimePeriodSerializer,
+    finding_errors,
+)
+from tracking.api.views.scoping import (
+    PLAN_PARAMETER,
+    PlanScopedMixin,
+    ref_on_detail_routes,
+)
+from tracking.metrics.findings import MetricFinding
+from tracking.metrics.queries import check_modifier_row, check_term_row
+from tracking.models import GlossaryTerm, Modifier, TimePeriod
+
+
+def by_id_or_exact_key(queryset: QuerySet[Any], ref: str) -> Any:
+    """The row whose id is `ref` (all digits) or whose key is `ref` ignoring case, or 404.
+
+    Metric and glossary keys are snake_case and compared like their unique constraint does.
+    """
+    if ref.isdigit():
+        return get_object_or_404(queryset, pk=int(ref))
+    return get_object_or_404(queryset, key__iexact=ref)
+
+
+class KeyedPlanRows(PlanScopedMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+    """Rows of one plan addressed by id or key, checked against the plan before each write."""
+
+    lookup_url_kwarg = "ref"
+    lookup_value_regex = "[^/]+"
+    ordering = ["key"]
+
+    def get_object(self) -> Any:
+        row = by_id_or_exact_key(self.get_queryset(), self.kwargs["ref"])
+        self.check_object_permissions(self.request, row)
+        return row
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+        self._refuse_errors(serializer)
+        serializer.save()
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+        self._refuse_errors(serializer)
+        serializer.save()
+
+    def plan_findings(self, row: Any) -> list[MetricFinding]:
+        """What the checks against the plan find in the would-be row; none by default."""
+        return []
+
+    def _refuse_errors(self, serializer: Any) -> None:
+        """Check the would-be row against the plan before writing it (400 with the paths)."""
+        row = serializer.would_be_row(serializer.validated_data)
+        errors = finding_errors(self.plan_findings(row))
+        if errors:
+            raise serializers.ValidationError(errors)
+
+
+@extend_schema(tags=["glossary"], parameters=[PLAN_PARAMETER])
+@ref_on_detail_routes("glossary term")
+class GlossaryTermViewSet(KeyedPlanRows):
+    """Words metrics use ("new user", "active"), each defined once for the whole plan."""
+
+    queryset = GlossaryTerm.objects.all()
+    serializer_class = GlossaryTermSerializer
+    search_fields = ["key", "name_zh", "name_en", "definition_text"]
+    ordering_fields = ["key", "created_at", "updated_at"]
+
+    def get_queryset(self) -> QuerySet[GlossaryTerm]:
+        return super().get_queryset().select_related("owner")
+
+    def plan_findings(self, row: GlossaryTerm) -> list[MetricFinding]:
+        return check_term_row(row)
+
+
+@extend_schema(tags=["glossary"], parameters=[PLAN_PARAMETER])
+@ref_on_detail_routes("qualifier")
+class ModifierViewSet(KeyedPlanRows):
+    """Qualifiers (修饰词) that narrow a derived metric, e.g. organic channels."""
+
+    queryset = Modifier.objects.all()
+    serializer_class = ModifierSerializer
+    filterset_fields = ["modifier_type"]
+    search_fields = ["key", "name_zh", "name_en"]
+    ordering_fields = ["key", "modifier_type", "created_at", "updated_at"]
+
+    def get_queryset(self) -> QuerySet[Modifier]:
+        return super().get_queryset().select_related("term")
+
+    def plan_findings(self, row: Modifier) -> list[MetricFinding]:
+        return check_modifier_row(row)
+
+
+@extend_schema(tags=["glossary"], parameters=[PLAN_PARAMETER])
+@ref_on_detail_routes("time period")
+class TimePeriodViewSet(KeyedPlanRows):
+    """Time periods (时间周期) derived metrics are computed over, e.g. 30d or mtd."""
+
+    queryset = TimePeriod.objects.all()
+    serializer_class = TimePeriodSerializer
+    filterset_fields = ["kind", "unit"]
+    search_fields = ["key", "name_zh", "name_en"]
+    ordering_fields = ["key", "kind", "created_at", "updated_at"]

@@ -1,0 +1,189 @@
+"""A plan's metrics, by id or key: saved through `save_metric`, their lineage and lifecycle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db import transaction
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tracking.api.serializers.metrics import (
+    DraftCatalog,
+    LifecycleResultSerializer,
+    LifecycleSerializer,
+    LineageSerializer,
+    MetricSerializer,
+    MetricSummarySerializer,
+)
+from tracking.api.views.glossary import KeyedPlanRows
+from tracking.api.views.scoping import (
+    PLAN_PARAMETER,
+    ref_on_detail_routes,
+    ref_parameter,
+)
+from tracking.metrics.dependencies import METRIC
+from tracking.metrics.guard import refuse_removal
+from tracking.metrics.lineage import dependents, metric_lineage
+from tracking.metrics.load import load_catalog
+from tracking.metrics.store import save_metric, set_metric_lifecycle
+from tracking.models import (
+    AarrrStage,
+    Metric,
+    MetricCategory,
+    MetricKind,
+    MetricLifecycle,
+    Tag,
+    TrackingPlan,
+)
+
+REFUSED = OpenApiResponse(
+    description="Online metrics use it (`used_by_online_metrics`); `details.metrics` lists them."
+)
+INVALID = OpenApiResponse(
+    description=(
+        "The definition fails the checks (`metric_definition_invalid`); `details` lists the "
+        "findings, each with the `path` of the part it points at."
+    )
+)
+
+
+class MetricFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=MetricKind.choices)
+    lifecycle = django_filters.ChoiceFilter(choices=MetricLifecycle.choices)
+    aarrr_stage = django_filters.ChoiceFilter(choices=AarrrStage.choices)
+    category = django_filters.ChoiceFilter(choices=MetricCategory.choices)
+    owner = django_filters.CharFilter(
+        field_name="owner__username", help_text="Metrics owned by this username."
+    )
+    is_north_star = django_filters.BooleanFilter(help_text="Only the north star.")
+
+    class Meta:
+        model = Metric
+        fields = [
+            "kind",
+            "lifecycle",
+            "aarrr_stage",
+            "category",
+            "owner",
+            "is_north_star",
+        ]
+
+
+def metric_summaries(plan: TrackingPlan, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The metrics of `keys`, in key order, as short summaries."""
+    rows = Metric.objects.filter(plan=plan, key__in=keys).order_by("key")
+    return MetricSummarySerializer(rows, many=True).data  # type: ignore[return-value]
+
+
+@extend_schema(tags=["metrics"], parameters=[PLAN_PARAMETER])
+@ref_on_detail_routes("metric")
+class MetricViewSet(KeyedPlanRows):
+    """The plan's business metrics, each checked against the plan whenever it is saved."""
+
+    queryset = Metric.objects.all()
+    serializer_class = MetricSerializer
+    filterset_class = MetricFilter
+    search_fields = ["key", "name_zh", "name_en"]
+    ordering_fields = ["key", "kind", "lifecycle", "created_at", "updated_at"]
+    action_permissions = {"lifecycle": ["tracking.change_metric"]}
+
+    def get_queryset(self) -> QuerySet[Metric]:
+        return (
+            super()
+            .get_queryset()
+            .select_related("owner", "steward", "drives", "certified_by")
+            .prefetch_related("tags", "dependencies")
+        )
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if "plan" in context:
+            context["catalog"] = DraftCatalog(context["plan"])
+        return context
+
+    @extend_schema(responses={201: MetricSerializer, 400: INVALID})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().create(request, *args, **kwargs)
+
+    @extend_schema(responses={200: MetricSerializer, 400: INVALID})
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().update(request, *args, **kwargs)
+
+    @extend_schema(responses={200: MetricSerializer, 400: INVALID})
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().partial_update(request, *args, **kwargs)
+
+    @extend_schema(responses={204: None, 409: REFUSED})
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().destroy(request, *args, **kwargs)
+
+    @transaction.atomic
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+        self._save(serializer)
+
+    @transaction.atomic
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+        self._save(serializer)
+
+    def _save(self, serializer: Any) -> None:
+        """Save through `save_metric` (MetricInvalid: 400 with the findings), then the tags."""
+        metric = serializer.would_be_row(serializer.validated_data)
+        save_metric(metric, by=self.request.user)
+        names = serializer.validated_data.get("tags")
+        if names is not None:
+            metric.tags.set(
+                [Tag.objects.get_or_create(name=name.strip())[0] for name in names]
+            )
+        serializer.instance = self.get_queryset().get(pk=metric.pk)
+
+    def perform_destroy(self, instance: Metric) -> None:
+        refuse_removal(instance)
+        instance.delete()
+
+    @extend_schema(
+        summary="What the metric rests on, transitively, and the metrics built on it",
+        parameters=[ref_parameter("ref", "metric")],
+        responses=LineageSerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def lineage(self, request: Request, **kwargs: Any) -> Response:
+        metric = self.get_object()
+        catalog = load_catalog(self.plan)
+        found = metric_lineage(metric.key, catalog)
+        data = {
+            "metrics": found.metrics,
+            "events": found.events,
+            "properties": found.properties,
+            "terms": found.terms,
+            "modifiers": found.modifiers,
+            "periods": found.periods,
+            "used_by": dependents(catalog, target_type=METRIC, key=metric.key),
+        }
+        return Response(LineageSerializer(data).data)
+
+    @extend_schema(
+        summary="Move the metric to another lifecycle (draft, online, offline, deprecated)",
+        parameters=[ref_parameter("ref", "metric")],
+        request=LifecycleSerializer,
+        responses={200: LifecycleResultSerializer, 400: INVALID, 409: REFUSED},
+    )
+    @action(detail=True, methods=["post"])
+    def lifecycle(self, request: Request, **kwargs: Any) -> Response:
+        metric = self.get_object()
+        given = LifecycleSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        moved = set_metric_lifecycle(
+            metric,
+            given.validated_data["lifecycle"],
+            cascade=given.validated_data["cascade"],
+            by=request.user,
+        )
+        metric = self.get_queryset().get(pk=metric.pk)
+        data = {"moved": moved, "metric": self.get_serializer(metric).data}
+        return Response(data)
