@@ -491,3 +491,59 @@ def test_event_and_property_pages_list_the_metrics_using_them(pm_client, shop, m
         page = pm_client.get(url).content.decode()
         assert ">pay_amount</a>" in page
         assert ">pay_amount__mtd</a>" in page
+
+
+def test_add_page_without_a_plan_renders_with_empty_choices(pm_client, metrics):
+    response = pm_client.get(ADD_URL)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.fields["derived_base"].choices == [
+        ("", "—")
+    ]
+
+
+def test_saving_shows_the_cores_warnings_as_messages(pm_client, pm, shop, metrics):
+    response = pm_client.post(
+        ADD_URL,
+        metric_form(
+            shop.pk,
+            "app_open_cnt__organic__30d__by_user",
+            "derived",
+            derived_base="app_open_cnt",
+            derived_period="30d",
+            derived_modifiers=["organic"],
+            derived_group_by=["user_id"],
+            owner=str(pm.pk),
+        ),
+        follow=True,
+    )
+
+    levels = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert [tag for tag, _text in levels] == ["warning", "success"]
+    assert "user_id" in levels[0][1]
+
+
+def test_qualifier_over_an_unknown_property_is_refused_on_its_predicate(
+    pm_client, shop
+):
+    response = pm_client.post(
+        "/admin/tracking/modifier/add/",
+        {
+            "plan": str(shop.pk),
+            "key": "vip",
+            "name_zh": "会员",
+            "name_en": "members",
+            "modifier_type": "user_segment",
+            "predicate": '{"prop": "membership", "op": "eq", "value": "vip"}',
+            "term": "",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "membership" in response.context["adminform"].form.errors["predicate"][0]
+
+
+@pytest.mark.parametrize("model", ["glossaryterm", "modifier", "timeperiod"])
+def test_glossary_pages_render(pm_client, shop, model):
+    assert pm_client.get(f"/admin/tracking/{model}/").status_code == 200
+    assert pm_client.get(f"/admin/tracking/{model}/add/").status_code == 200
