@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -25,10 +26,10 @@ from tracking.admin.scoping import PlanScopedAdmin
 from tracking.errors import MetricDependencyError, MetricInvalid
 from tracking.metrics import queries, store
 from tracking.metrics.dependencies import METRIC
-from tracking.metrics.findings import MetricFinding
 from tracking.metrics.guard import refuse_removal
 from tracking.metrics.lineage import dependents
 from tracking.metrics.load import load_catalog
+from tracking.metrics.resolve import IDENTITY_FIELDS
 from tracking.models import (
     Certification,
     Event,
@@ -253,14 +254,16 @@ class MetricForm(forms.ModelForm):
         events = Event.objects.filter(plan_id=plan_id).order_by("key")
         props = Property.objects.filter(plan_id=plan_id).select_related("parent")
         paths = sorted(p.path for p in props)
+        # Identity fields are always there to count distinct or to convert, planned or not.
+        identities = sorted({*paths, *IDENTITY_FIELDS})
         metrics = Metric.objects.filter(plan_id=plan_id).exclude(pk=self.instance.pk)
         keys = list(metrics.order_by("key").values_list("key", flat=True))
         blank = [("", "—")]
         options = {
             "atomic_event": blank + [(e.key, e.key) for e in events],
             "atomic_measure": blank + [(p, p) for p in paths],
-            "atomic_distinct_on": blank + [(p, p) for p in paths],
-            "conversion_entity": blank + [(p, p) for p in paths],
+            "atomic_distinct_on": blank + [(p, p) for p in identities],
+            "conversion_entity": blank + [(p, p) for p in identities],
             "derived_modifiers": [
                 (m.key, f"{m.key} · {m.name_zh}")
                 for m in Modifier.objects.filter(plan_id=plan_id).order_by("key")
@@ -339,10 +342,9 @@ class MetricForm(forms.ModelForm):
             if field.name in cleaned and field.name in self.fields:
                 setattr(candidate, field.name, cleaned[field.name])
         candidate.definition = cleaned["definition"]
-        self.warnings: list[MetricFinding] = []
+        # Warnings are shown once saved, from what `save_metric` returns.
         for finding in store.check_metric_row(candidate):
             if not finding.is_error:
-                self.warnings.append(finding)
                 continue
             field = self.field_for(kind, finding.path)
             if field is None or finding.message not in self.errors.get(field, []):
@@ -432,14 +434,19 @@ class RemovalGuardedAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         obj = self.get_object(request, unquote(object_id))
         refusal = removal_refusal(obj) if obj is not None else None
-        if refusal is not None:
-            self.message_user(request, refusal, messages.ERROR)
-            opts = self.opts
-            url = reverse(
-                f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]
+        if refusal is None:
+            try:
+                return super().delete_view(request, object_id, extra_context)
+            except MetricDependencyError as exc:
+                # Something deleted along with the object (a nested field) is in use.
+                refusal = exc.message
+        self.message_user(request, refusal, messages.ERROR)
+        opts = self.opts
+        return HttpResponseRedirect(
+            reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id]
             )
-            return HttpResponseRedirect(url)
-        return super().delete_view(request, object_id, extra_context)
+        )
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
@@ -457,7 +464,12 @@ def guarded_delete_selected(
         modeladmin.message_user(request, refusal, messages.ERROR)
     if refusals:
         return None
-    return delete_selected(modeladmin, request, queryset)
+    try:
+        with transaction.atomic():
+            return delete_selected(modeladmin, request, queryset)
+    except MetricDependencyError as exc:
+        modeladmin.message_user(request, exc.message, messages.ERROR)
+        return None
 
 
 def removal_refusal(obj: Model, *, verb: str = "delete") -> str | None:

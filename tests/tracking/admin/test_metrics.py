@@ -547,3 +547,33 @@ def test_qualifier_over_an_unknown_property_is_refused_on_its_predicate(
 def test_glossary_pages_render(pm_client, shop, model):
     assert pm_client.get(f"/admin/tracking/{model}/").status_code == 200
     assert pm_client.get(f"/admin/tracking/{model}/add/").status_code == 200
+
+
+def test_deleting_an_object_whose_nested_field_is_used_shows_the_refusal(
+    deleter, shop, make
+):
+    region = PropertyFactory(plan=shop, key="shipping_region", type="object")
+    PropertyFactory(plan=shop, parent=region, key="province", enum=["浙江省", "广东省"])
+    EventPropertyFactory(
+        event=Event.objects.get(plan=shop, key="Order Completed"), property=region
+    )
+    make("pay_amount", "atomic", PAID, lifecycle="online")
+    make(
+        "pay_amount__30d",
+        "derived",
+        {
+            "base": "pay_amount",
+            "period": "30d",
+            "group_by": ["shipping_region.province"],
+        },
+        lifecycle="online",
+    )
+
+    response = deleter.post(
+        f"/admin/tracking/property/{region.pk}/delete/", {"post": "yes"}, follow=True
+    )
+
+    assert response.status_code == 200
+    [message] = [str(m) for m in response.context["messages"]]
+    assert "pay_amount__30d" in message
+    assert Property.objects.filter(plan=shop, key="province").exists()
