@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 from django.utils import timezone
 
+from tracking.demo_metrics import load_demo_metrics
 from tracking.models import (
     AdditionalProperties,
     CommonProperty,
@@ -636,6 +637,32 @@ _CART_AND_CHECKOUT = (
 
 _ACCOUNT_AND_DISCOVERY = (
     DemoProperty(
+        key="channel",
+        display_name="获客渠道",
+        description="The acquisition channel attributed to the user: the last paid touch "
+        "within 30 days, otherwise organic or seo.",
+        type=STRING,
+        enum=("organic", "seo", "paid", "referral"),
+        examples=("paid",),
+    ),
+    DemoProperty(
+        key="acquisition_cost",
+        display_name="获客花费",
+        description="What the ad network charged for this install, in yuan, as the "
+        "attribution callback reports it; 0 for organic installs.",
+        type=NUMBER,
+        minimum=ZERO,
+        examples=(12.5,),
+    ),
+    DemoProperty(
+        key="first_open_date",
+        display_name="首次启动日期",
+        description="When this device first started the app, kept by the SDK across "
+        "upgrades; the glossary's “new user” is defined by it.",
+        type=PropertyType.DATE_TIME,
+        examples=("2026-03-01T09:30:00+08:00",),
+    ),
+    DemoProperty(
         key="install_channel",
         display_name="安装渠道",
         description="App store or channel package the app was installed from.",
@@ -942,7 +969,11 @@ _ACQUISITION_EVENTS = (
         owner=ENGINEER,
         sources=APPS,
         groups=("campaign_fields",),
-        properties=(_optional("install_channel"),),
+        properties=(
+            _optional("install_channel"),
+            _optional("channel"),
+            _optional("acquisition_cost"),
+        ),
     ),
     DemoEvent(
         key="Deep Link Opened",
@@ -1214,6 +1245,7 @@ _REVENUE_EVENTS = (
         properties=(
             _optional("coupon_codes"),
             _optional("shipping_region"),
+            _optional("channel"),
             _optional("contact_mobile"),
             _optional(
                 "id_card_number",
@@ -1293,7 +1325,12 @@ _RETENTION_EVENTS = (
         tags=("lifecycle", "north-star"),
         owner=ENGINEER,
         sources=APPS,
-        properties=(_required("from_background"), _optional("open_source")),
+        properties=(
+            _required("from_background"),
+            _optional("open_source"),
+            _optional("channel"),
+            _optional("first_open_date"),
+        ),
     ),
     DemoEvent(
         key="Notification Opened",
@@ -1523,8 +1560,10 @@ def load_demo_plan(*, owner: AbstractBaseUser | None = None) -> TrackingPlan:
     )
     if not plan.versions.exists():
         _load_content(plan, users, leave_out=ADDED_AFTER_FIRST_VERSION)
+        load_demo_metrics(plan, users)
         publish_version(plan, author=users[PM], note=FIRST_VERSION_NOTE)
     _load_content(plan, users, leave_out=frozenset())
+    load_demo_metrics(plan, users)
     return plan
 
 

@@ -167,7 +167,7 @@ def test_every_row_meant_to_be_valid_passes_full_clean(plan):
     rows += list(plan.common_properties.all())
     for row in rows:
         row.full_clean(exclude=["key_folded"])
-    assert len(rows) == 1 + 4 + 4 + 73 + 31 + 71 + 22 + 5
+    assert len(rows) == 1 + 4 + 4 + 76 + 31 + 76 + 22 + 5
 
 
 def test_naming_break_is_a_row_the_admin_would_refuse(plan):
@@ -295,7 +295,7 @@ def test_command_prints_a_one_line_summary():
     out = StringIO()
     call_command("load_demo", stdout=out)
     assert out.getvalue() == (
-        "Loaded the demo plan shop-app: 32 events, 73 properties (9 nested), "
+        "Loaded the demo plan shop-app: 32 events, 76 properties (9 nested), "
         "4 groups, 4 sources.\n"
     )
 
