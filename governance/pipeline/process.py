@@ -38,8 +38,11 @@ class BatchResult:
 def process_batch(batch: BatchPayload) -> BatchResult:
     """Validate and count a batch. Raises TransientError when the database is briefly away."""
     received_at = datetime.fromisoformat(batch["received_at"])
+    # The collector checked every envelope before it answered 200.
     messages = wire.messages_of(
-        batch["endpoint"], wire.parse_json(batch["body"].encode("utf-8"))
+        batch["endpoint"],
+        wire.parse_json(batch["body"].encode("utf-8")),
+        checked=True,
     )
     plan = plan_cache().for_source(batch["source_id"])
     verdicts = judge_all(messages, plan, received_at=received_at)
