@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -118,13 +119,20 @@ _CALCULATIONS = [
 ]
 
 
+class OptionalJSONField(forms.JSONField):
+    """A JSON box where blank means none, shown blank rather than as `null`."""
+
+    def prepare_value(self, value: Any) -> Any:
+        return "" if value is None else super().prepare_value(value)
+
+
 def _choice(label: Any, **more: Any) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, required=False, **more)
+    return forms.ChoiceField(label=capfirst(label), required=False, **more)
 
 
 def _multi(label: Any, **more: Any) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
-        label=label,
+        label=capfirst(label),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         **more,
@@ -132,12 +140,12 @@ def _multi(label: Any, **more: Any) -> forms.MultipleChoiceField:
 
 
 def _text(label: Any, **more: Any) -> forms.CharField:
-    return forms.CharField(label=label, required=False, **more)
+    return forms.CharField(label=capfirst(label), required=False, **more)
 
 
 def _filter(label: Any) -> forms.JSONField:
-    return forms.JSONField(
-        label=label,
+    return OptionalJSONField(
+        label=capfirst(label),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}),
         help_text=_(
@@ -149,7 +157,7 @@ def _filter(label: Any) -> forms.JSONField:
 
 def _lines(label: Any, help_text: Any) -> forms.CharField:
     return forms.CharField(
-        label=label,
+        label=capfirst(label),
         required=False,
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
@@ -163,7 +171,7 @@ class MetricForm(forms.ModelForm):
     atomic_agg = _choice(_("aggregation"), choices=[("", "—"), *_AGGREGATIONS])
     atomic_measure = _choice(_("measure (numeric property)"))
     atomic_distinct_on = _choice(_("count distinct values of"))
-    atomic_percentile = forms.FloatField(label=_("percentile"), required=False)
+    atomic_percentile = forms.FloatField(label=_("Percentile"), required=False)
     derived_base = _choice(_("base atomic metric"))
     derived_modifiers = _multi(_("qualifiers (修饰词)"))
     derived_period = _choice(_("time period (时间周期)"))
@@ -207,7 +215,7 @@ class MetricForm(forms.ModelForm):
         ),
     )
     definition = forms.JSONField(
-        label=_("definition (assembled)"),
+        label=_("Definition (assembled)"),
         required=False,
         disabled=True,
         widget=forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField"}),
