@@ -515,7 +515,9 @@ def used_by_metrics(obj: Event | Property) -> SafeString | str:
     )
 
 
-def _lifecycle_action(lifecycle: str, description: Any) -> Any:
+def _lifecycle_action(
+    lifecycle: str, description: Any, *, cascade: bool = False
+) -> Any:
     @admin.action(description=description, permissions=["change"])
     def action(
         modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Metric]
@@ -523,7 +525,9 @@ def _lifecycle_action(lifecycle: str, description: Any) -> Any:
         moved: list[str] = []
         for metric in queryset.select_related("plan", "owner"):
             try:
-                moved += store.set_metric_lifecycle(metric, lifecycle, by=request.user)
+                moved += store.set_metric_lifecycle(
+                    metric, lifecycle, cascade=cascade, by=request.user
+                )
             except (MetricDependencyError, MetricInvalid) as exc:
                 modeladmin.message_user(
                     request, f"{metric.key}: {exc.message}", messages.ERROR
@@ -531,7 +535,7 @@ def _lifecycle_action(lifecycle: str, description: Any) -> Any:
         if moved:
             modeladmin.message_user(
                 request,
-                _("Now %(lifecycle)s: %(metrics)s")
+                _("Moved to %(lifecycle)s: %(metrics)s")
                 % {
                     "lifecycle": MetricLifecycle(lifecycle).label,
                     "metrics": ", ".join(moved),
@@ -539,7 +543,7 @@ def _lifecycle_action(lifecycle: str, description: Any) -> Any:
                 messages.SUCCESS,
             )
 
-    action.__name__ = f"set_{lifecycle}"
+    action.__name__ = f"set_{lifecycle}_cascade" if cascade else f"set_{lifecycle}"
     return action
 
 
@@ -599,6 +603,11 @@ class MetricAdmin(RemovalGuardedAdmin, PlanScopedAdmin, SimpleHistoryAdmin):
     actions = [
         _lifecycle_action(MetricLifecycle.ONLINE, _("Put selected metrics online")),
         _lifecycle_action(MetricLifecycle.OFFLINE, _("Take selected metrics offline")),
+        _lifecycle_action(
+            MetricLifecycle.OFFLINE,
+            _("Take selected metrics offline with the online metrics using them"),
+            cascade=True,
+        ),
         _certify_action(Certification.REVIEWED, _("Mark selected metrics reviewed")),
         _certify_action(Certification.CERTIFIED, _("Certify selected metrics")),
     ]

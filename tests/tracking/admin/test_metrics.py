@@ -577,3 +577,24 @@ def test_deleting_an_object_whose_nested_field_is_used_shows_the_refusal(
     [message] = [str(m) for m in response.context["messages"]]
     assert "pay_amount__30d" in message
     assert Property.objects.filter(plan=shop, key="province").exists()
+
+
+def test_offline_with_cascade_takes_the_online_users_along(pm_client, metrics):
+    for metric in (metrics["atomic"], metrics["derived"]):
+        metric.lifecycle = "online"
+        save_metric(metric)
+
+    response = pm_client.post(
+        CHANGELIST_URL,
+        {
+            "action": "set_offline_cascade",
+            "_selected_action": [str(metrics["atomic"].pk)],
+        },
+        follow=True,
+    )
+
+    assert sorted(
+        Metric.objects.filter(lifecycle="offline").values_list("key", flat=True)
+    ) == ["app_open_cnt", "app_open_cnt__organic__30d"]
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message == "Moved to Offline: app_open_cnt, app_open_cnt__organic__30d"
