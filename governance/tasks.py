@@ -68,7 +68,11 @@ def enqueue_batch(batch: BatchPayload) -> None:
     """Hand a batch to the broker durably, or raise BrokerUnavailable at once (no retry loop)."""
     try:
         process_batch.apply_async(
-            kwargs={"batch": batch}, task_id=batch["batch_id"], retry=False
+            kwargs={"batch": batch},
+            task_id=batch["batch_id"],
+            retry=False,
+            # Celery would otherwise build a printable copy of the whole body per request.
+            kwargsrepr=f"{{'batch': {batch['batch_id']}}}",
         )
     except (KombuError, OSError) as error:
         raise BrokerUnavailable(str(error)) from error

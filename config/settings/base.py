@@ -179,6 +179,9 @@ SAMPLES_PER_EVENT = env_int("SAMPLES_PER_EVENT", default=50)
 SAMPLES_RETENTION_DAYS = env_int("SAMPLES_RETENTION_DAYS", default=14)
 # At most this many samples of one event (valid and invalid each) are kept from one batch.
 SAMPLES_PER_BATCH_EVENT = env_int("SAMPLES_PER_BATCH_EVENT", default=3)
+# …and a worker keeps at most one sample per event, source and validity per this many seconds
+# (0: every sample up to the per-batch cap).
+SAMPLES_INTERVAL_SECONDS = env_int("SAMPLES_INTERVAL_SECONDS", default=1)
 # A repeated messageId from the same source is counted once within this window.
 DEDUPE_WINDOW_SECONDS = env_int("DEDUPE_WINDOW_SECONDS", default=24 * 3600)
 

@@ -23,3 +23,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # Real kombu in memory, so unit tests read enqueued batches back with no broker running; an
 # explicit CELERY_BROKER_URL in the environment (a real Redis for integration runs) still wins.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or "memory://"  # noqa: F405
+
+# Tests count kept samples exactly, batch after batch within the same second.
+SAMPLES_INTERVAL_SECONDS = 0

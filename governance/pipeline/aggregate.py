@@ -94,8 +94,13 @@ def fold(
     at: datetime,
     mask: Callable[[Verdict, dict[str, Any]], dict[str, Any]],
     samples_per_event: int,
+    keep_sample: Callable[[Verdict], bool] | None = None,
 ) -> BatchFold:
-    """Fold (verdict, raw message) pairs; `mask` is called only for kept examples and samples."""
+    """Fold (verdict, raw message) pairs; `mask` is called only for kept examples and samples.
+
+    A sample is kept for QA while its event and validity have fewer than `samples_per_event`
+    in this batch and `keep_sample` (if given) agrees.
+    """
     # TRICKY: this loop runs once per sample, so it counts into plain tuples and lists and
     # builds the keyed dataclasses once per distinct key at the end.
     windows: dict[tuple[str, str, str], list[int]] = {}
@@ -120,7 +125,9 @@ def fold(
             _examples(result, verdict, message, mask) if verdict.violations else None
         )
         slot = (verdict.event_name, verdict.valid)
-        if kept.get(slot, 0) < samples_per_event:
+        if kept.get(slot, 0) < samples_per_event and (
+            keep_sample is None or keep_sample(verdict)
+        ):
             kept[slot] = kept.get(slot, 0) + 1
             result.samples.append(
                 SampleRow(verdict=verdict, message=masked or mask(verdict, message))

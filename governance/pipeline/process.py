@@ -8,6 +8,8 @@ and a redelivered batch finds its mark and changes nothing.
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,6 +27,34 @@ from governance.pipeline.validate import SkewLimits, Verdict, judge
 from governance.pipeline.validators import plan_cache
 
 logger = logging.getLogger(__name__)
+
+
+class SampleClock:
+    """At most one recent sample per key (source, event, validity) per interval, per process.
+
+    QA reads the last few samples of each event; at high traffic, keeping more only costs
+    masking and rows the purge deletes again. A sample not kept is still counted.
+    """
+
+    def __init__(
+        self, *, interval: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._interval = interval
+        self._clock = clock
+        self._last: dict[tuple[Any, ...], float] = {}
+
+    def admits(self, key: tuple[Any, ...]) -> bool:
+        now = self._clock()
+        last = self._last.get(key)
+        if last is not None and now - last < self._interval:
+            return False
+        if len(self._last) > 100_000:
+            self._last.clear()
+        self._last[key] = now
+        return True
+
+
+_sample_clock = SampleClock(interval=settings.SAMPLES_INTERVAL_SECONDS)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -104,6 +134,9 @@ def _count_once(
             at=received_at,
             mask=lambda verdict, message: _mask(verdict, message, plan),
             samples_per_event=settings.SAMPLES_PER_BATCH_EVENT,
+            keep_sample=lambda verdict: _sample_clock.admits(
+                (source_id, verdict.event_name, verdict.valid)
+            ),
         )
         store.write_fold(plan_id=batch["plan_id"], source_id=source_id, fold=fold)
         duplicates = len(messages) - len(kept)

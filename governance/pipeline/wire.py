@@ -8,6 +8,7 @@ through a float.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -254,6 +255,12 @@ def parse_timestamp(value: object) -> datetime | None:
     """An RFC 3339 date-time (zone required) as an aware datetime; None for anything else."""
     if not isinstance(value, str) or len(value) > 40:
         return None
+    return _parse_timestamp(value)
+
+
+# A batch's sentAt is copied into each of its messages: the same text is read many times.
+@functools.lru_cache(maxsize=256)
+def _parse_timestamp(value: str) -> datetime | None:
     match = _RFC3339.fullmatch(value)
     if match is None:
         return None

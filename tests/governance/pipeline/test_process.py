@@ -20,7 +20,7 @@ from governance.models import (
     WindowCount,
 )
 from governance.pipeline import process
-from governance.pipeline.process import BatchResult, process_batch
+from governance.pipeline.process import BatchResult, SampleClock, process_batch
 from governance.pipeline.validators import PlanCache
 from tests.factories import SourceFactory
 from tests.governance.pipeline.batches import (
@@ -525,3 +525,19 @@ def test_a_database_outage_is_a_transient_error_and_counts_nothing(source, monke
 
     assert ProcessedBatch.objects.count() == 0
     assert _counts()["windows"] == []
+
+
+def test_the_sample_clock_keeps_one_sample_per_key_per_interval():
+    now = [100.0]
+    clock = SampleClock(interval=1, clock=lambda: now[0])
+    key = (1, "Order Completed", True)
+
+    kept = [
+        clock.admits(key),
+        clock.admits(key),
+        clock.admits((1, "Order Completed", False)),
+    ]
+    now[0] += 1.0
+    kept.append(clock.admits(key))
+
+    assert kept == [True, False, True, True]
