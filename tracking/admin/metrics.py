@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -494,25 +494,8 @@ def used_by_metrics(obj: Event | Property) -> SafeString | str:
     if obj.pk is None:
         return "—"
     keys = queries.metrics_using(obj)
-    if not keys:
-        return _("No metric uses this yet.")
     rows = Metric.objects.filter(plan_id=obj.plan_id, key__in=keys).order_by("key")
-    return format_html(
-        '<ul class="tpg-used-by">{}</ul>',
-        format_html_join(
-            "",
-            '<li><a href="{}">{}</a> {} <span class="tpg-muted">{}</span></li>',
-            (
-                (
-                    reverse("admin:tracking_metric_change", args=[m.pk]),
-                    m.key,
-                    m.name_zh,
-                    m.get_lifecycle_display(),
-                )
-                for m in rows
-            ),
-        ),
-    )
+    return render_to_string("admin/tracking/metric/_used_by.html", {"metrics": rows})
 
 
 def _lifecycle_action(
@@ -736,30 +719,20 @@ class MetricAdmin(RemovalGuardedAdmin, PlanScopedAdmin, SimpleHistoryAdmin):
         )
 
     @admin.display(description=_("findings"))
-    def findings_panel(self, metric: Metric) -> SafeString | str:
-        findings = store.check_metric_row(metric)
-        if not findings:
-            return _("No problems found.")
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                "<li>{} <code>{}</code> {}</li>",
-                (
-                    (badge(f.severity, _SEVERITY_LABELS[f.severity]), f.path, f.message)
-                    for f in findings
-                ),
-            ),
+    def findings_panel(self, metric: Metric) -> SafeString:
+        rows = [
+            {"finding": f, "badge": badge(f.severity, _SEVERITY_LABELS[f.severity])}
+            for f in store.check_metric_row(metric)
+        ]
+        return render_to_string(
+            "admin/tracking/metric/_findings.html", {"findings": rows}
         )
 
     @admin.display(description=_("explanation"))
     def explanation_panel(self, metric: Metric) -> SafeString:
-        words = queries.explain(metric)
-        return format_html(
-            '<p class="metric-explanation-en">{}</p><p class="metric-explanation-zh"'
-            ' lang="zh-Hans">{}</p>',
-            words.en,
-            words.zh,
+        return render_to_string(
+            "admin/tracking/metric/_explanation.html",
+            {"explanation": queries.explain(metric)},
         )
 
     @admin.display(description=_("lineage"))
@@ -768,19 +741,43 @@ class MetricAdmin(RemovalGuardedAdmin, PlanScopedAdmin, SimpleHistoryAdmin):
         above = dependents(
             load_catalog(metric.plan), target_type=METRIC, key=metric.key
         )
-        rows = [
-            (_("Events it rests on"), below.events),
-            (_("Properties it rests on"), below.properties),
-            (_("Metrics it is built on"), below.metrics),
-            (_("Qualifiers and terms"), (*below.modifiers, *below.terms)),
-            (_("Time periods"), below.periods),
-            (_("Metrics built on it"), above),
-        ]
-        return format_html(
-            "<dl>{}</dl>",
-            format_html_join(
-                "",
-                "<dt>{}</dt><dd>{}</dd>",
-                ((label, ", ".join(keys) or "—") for label, keys in rows),
+        events = _linked(Event, metric.plan_id, below.events)
+        groups = [
+            (_("Events it rests on"), events),
+            (_("Properties it rests on"), [(k, None) for k in below.properties]),
+            (
+                _("Metrics it is built on"),
+                _linked(Metric, metric.plan_id, below.metrics),
             ),
+            (
+                _("Qualifiers and terms"),
+                [(k, None) for k in (*below.modifiers, *below.terms)],
+            ),
+            (_("Time periods"), [(k, None) for k in below.periods]),
+            (_("Metrics built on it"), _linked(Metric, metric.plan_id, above)),
+        ]
+        return render_to_string(
+            "admin/tracking/metric/_lineage.html", {"groups": groups}
         )
+
+
+def _linked(
+    model: type[Event] | type[Metric], plan_id: int, keys: Iterable[str]
+) -> list[tuple[str, str | None]]:
+    """Each key with the admin page of the plan's row of that key, if there is one."""
+    keys = list(keys)
+    pks = dict(
+        model._default_manager.filter(plan_id=plan_id, key__in=keys).values_list(
+            "key", "pk"
+        )
+    )
+    name = model._meta.model_name
+    return [
+        (
+            k,
+            reverse(f"admin:tracking_{name}_change", args=[pks[k]])
+            if k in pks
+            else None,
+        )
+        for k in keys
+    ]
