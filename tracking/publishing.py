@@ -99,7 +99,7 @@ def diff_versions(plan: TrackingPlan, old_ref: str, new_ref: str) -> PlanDiff:
 
 def preview_publish(plan: TrackingPlan) -> PublishPreview:
     previous = latest_version(plan)
-    draft = take_snapshot(plan)
+    draft = take_snapshot(plan, metrics=True)
     diff = diff_snapshots(version_snapshot(previous) if previous else None, draft)
     number = None
     if diff.bump is not None:
@@ -136,7 +136,7 @@ def publish_version(
                 % len(blocking),
                 details=[f.as_dict() for f in blocking],
             )
-        draft = take_snapshot(plan)
+        draft = take_snapshot(plan, metrics=True)
         content_hash = snapshot_hash(draft)
         _check_approval(plan, change_request, content_hash)
         previous = latest_version(plan)
@@ -264,7 +264,7 @@ def _decide(
         change_request.reviewer = by
         change_request.decided_at = timezone.now()
         change_request.approved_hash = (
-            snapshot_hash(take_snapshot(change_request.plan))
+            snapshot_hash(take_snapshot(change_request.plan, metrics=True))
             if status == ChangeStatus.APPROVED
             else ""
         )
@@ -308,5 +308,5 @@ def _blocking_findings(plan: TrackingPlan) -> tuple[Finding, ...]:
 
 def _resolve_snapshot(plan: TrackingPlan, ref: str) -> PlanSnapshot:
     if ref == "draft":
-        return take_snapshot(plan)
+        return take_snapshot(plan, metrics=True)
     return version_snapshot(resolve_version(plan, ref))

@@ -5,6 +5,10 @@ event's effective properties: its own attachments (with their narrowing), its gr
 the plan's common properties, merged by key. `snapshot_to_dict` / `snapshot_from_dict` give a
 JSON-safe, deterministic form (decimals as exact strings, tuples as lists, sorted by key) that
 `PlanVersion.snapshot` stores and that round-trips to an equal snapshot.
+
+`take_snapshot(plan, metrics=True)` also freezes the plan's metrics and their glossary (terms,
+qualifiers, periods): what a published version holds. Snapshots stored before metrics existed
+load with none.
 """
 
 from __future__ import annotations
@@ -14,6 +18,14 @@ from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from typing import Any
 
+from tracking.metrics.catalog import (
+    MetricCatalog,
+    MetricSpec,
+    ModifierSpec,
+    PeriodSpec,
+    TermSpec,
+)
+from tracking.metrics.load import load_catalog
 from tracking.models import (
     CommonProperty,
     Event,
@@ -127,9 +139,23 @@ class PlanSnapshot:
     groups: tuple[GroupSpec, ...] = ()
     common_properties: tuple[AttachedProperty, ...] = ()
     events: tuple[EventSpec, ...] = ()
+    metrics: tuple[MetricSpec, ...] = ()
+    terms: tuple[TermSpec, ...] = ()
+    modifiers: tuple[ModifierSpec, ...] = ()
+    periods: tuple[PeriodSpec, ...] = ()
 
     def event(self, key: str) -> EventSpec | None:
         return next((e for e in self.events if e.key == key), None)
+
+    @property
+    def catalog(self) -> MetricCatalog:
+        """The frozen metrics and glossary, as the metric rules read them."""
+        return MetricCatalog(
+            metrics=self.metrics,
+            terms=self.terms,
+            modifiers=self.modifiers,
+            periods=self.periods,
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -137,8 +163,25 @@ class PlanSnapshot:
 # --------------------------------------------------------------------------------------------
 
 
-def take_snapshot(plan: TrackingPlan) -> PlanSnapshot:
-    """The plan's working draft, frozen; a fixed number of queries whatever the plan's size."""
+def take_snapshot(plan: TrackingPlan, *, metrics: bool = False) -> PlanSnapshot:
+    """The plan's working draft, frozen; a fixed number of queries whatever the plan's size.
+
+    With `metrics`, the metrics and their glossary too (four more queries), as versions hold them.
+    """
+    snapshot = _take_tracking_snapshot(plan)
+    if not metrics:
+        return snapshot
+    catalog = load_catalog(plan)
+    return replace(
+        snapshot,
+        metrics=catalog.metrics,
+        terms=catalog.terms,
+        modifiers=catalog.modifiers,
+        periods=catalog.periods,
+    )
+
+
+def _take_tracking_snapshot(plan: TrackingPlan) -> PlanSnapshot:
     library = _load_properties(plan)
     groups = _load_groups(plan, library)
     common = tuple(
@@ -375,6 +418,10 @@ def snapshot_from_dict(data: dict[str, Any]) -> PlanSnapshot:
             _attached_from(a) for a in data.get("common_properties", ())
         ),
         events=tuple(_event_from(e) for e in data.get("events", ())),
+        metrics=tuple(MetricSpec(**m) for m in data.get("metrics", ())),
+        terms=tuple(TermSpec(**t) for t in data.get("terms", ())),
+        modifiers=tuple(ModifierSpec(**m) for m in data.get("modifiers", ())),
+        periods=tuple(PeriodSpec(**p) for p in data.get("periods", ())),
     )
 
 

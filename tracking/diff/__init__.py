@@ -31,6 +31,13 @@ Text: display names, descriptions, triggers, notes, examples, categories, tags, 
 names, source kinds, the plan's name, description and naming rules, and an event starting or
 stopping to use a group (its effect on properties is reported per property).
 
+Metrics and their glossary (terms, qualifiers, periods) are diffed too, in
+`tracking.diff.metrics`: a metric removed, or its kind or canonical definition changed (event or
+base, aggregation, measure, filters, qualifiers, period, window, entity, formula) breaks; a metric
+added or moved in its lifecycle is additive; its names, caliber, unit, owner and classification
+are text. A term, qualifier or period removed or given another meaning breaks when a metric of
+the old version rests on it.
+
 Where each change is reported (once per place it matters, never more):
 - events are compared on their *effective* properties (own attachments with narrowing, groups,
   common properties merged), so a narrowed enum on one event shows up on that event only;
@@ -64,6 +71,12 @@ from tracking.diff.changes import (
     diff_from_dict,
 )
 from tracking.diff.events import event_changes
+from tracking.diff.metrics import (
+    metric_changes,
+    modifier_changes,
+    period_changes,
+    term_changes,
+)
 from tracking.diff.plan import (
     common_changes,
     group_changes,
@@ -103,7 +116,16 @@ def diff_snapshots(old: PlanSnapshot | None, new: PlanSnapshot) -> PlanDiff:
     if old is None:
         # Same plan settings, no content: the first version adds everything and changes nothing.
         old = replace(
-            new, sources=(), properties=(), groups=(), common_properties=(), events=()
+            new,
+            sources=(),
+            properties=(),
+            groups=(),
+            common_properties=(),
+            events=(),
+            metrics=(),
+            terms=(),
+            modifiers=(),
+            periods=(),
         )
     changes = [
         *event_changes(old, new),
@@ -112,6 +134,10 @@ def diff_snapshots(old: PlanSnapshot | None, new: PlanSnapshot) -> PlanDiff:
         *common_changes(old, new),
         *source_changes(old, new),
         *plan_changes(old, new),
+        *metric_changes(old, new),
+        *term_changes(old, new),
+        *modifier_changes(old, new),
+        *period_changes(old, new),
     ]
     if initial:
         # Nothing published before, so no sender can break: a first version only adds.

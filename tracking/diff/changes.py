@@ -27,8 +27,24 @@ GROUP = "group"
 COMMON_PROPERTY = "common_property"
 SOURCE = "source"
 PLAN = "plan"
-# Also the order changes are listed in: what senders touch first, plan-wide settings last.
-OBJECT_TYPES = (EVENT, PROPERTY, GROUP, COMMON_PROPERTY, SOURCE, PLAN)
+METRIC = "metric"
+TERM = "glossary_term"
+MODIFIER = "modifier"
+TIME_PERIOD = "time_period"
+# Also the order changes are listed in: what senders touch first, plan-wide settings, then
+# the metrics read from the plan and their glossary.
+OBJECT_TYPES = (
+    EVENT,
+    PROPERTY,
+    GROUP,
+    COMMON_PROPERTY,
+    SOURCE,
+    PLAN,
+    METRIC,
+    TERM,
+    MODIFIER,
+    TIME_PERIOD,
+)
 
 _KIND_ORDER = {REMOVED: 0, CHANGED: 1, ADDED: 2}
 
