@@ -549,6 +549,14 @@ def _certify_action(level: str, description: Any) -> Any:
     return action
 
 
+# The kinds' full labels explain them on the form; a list column needs only the word.
+_KIND_SHORT = {
+    MetricKind.ATOMIC: _("atomic"),
+    MetricKind.DERIVED: _("derived"),
+    MetricKind.COMPOSITE: _("composite"),
+    MetricKind.CUMULATIVE: _("cumulative"),
+    MetricKind.CONVERSION: _("conversion"),
+}
 _SEVERITY_LABELS = {"error": _("error"), "warning": _("warning"), "info": _("info")}
 
 
@@ -559,7 +567,7 @@ class MetricAdmin(RemovalGuardedAdmin, PlanScopedAdmin, SimpleHistoryAdmin):
         "key",
         "name_zh",
         "name_en",
-        "kind",
+        "kind_short",
         "lifecycle_badge",
         "aarrr_stage",
         "category",
@@ -710,6 +718,10 @@ class MetricAdmin(RemovalGuardedAdmin, PlanScopedAdmin, SimpleHistoryAdmin):
     ) -> None:
         for finding in store.save_metric(obj, by=request.user):
             self.message_user(request, finding.message, messages.WARNING)
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_short(self, metric: Metric) -> str:
+        return str(_KIND_SHORT.get(metric.kind, metric.kind))
 
     @admin.display(description=_("lifecycle"), ordering="lifecycle")
     def lifecycle_badge(self, metric: Metric) -> SafeString:
