@@ -68,9 +68,12 @@ def in_memory(corpus: Corpus, plan: CompiledPlan) -> list[Measurement]:
     """Stage 1, built up step by step: each row adds one step to the one above it."""
     at = BASE_TIME
     mask = _masker(plan)
+    # The same sampling of recent samples as process_batch (one per key per interval).
+    clock = process.SampleClock(interval=settings.SAMPLES_INTERVAL_SECONDS)
 
     def parse(body: bytes) -> list[dict[str, Any]]:
-        return wire.messages_of(BATCH, wire.parse_json(body))
+        # As a worker does: the collector already checked every envelope.
+        return wire.messages_of(BATCH, wire.parse_json(body), checked=True)
 
     def judged(body: bytes) -> list[Verdict]:
         return process.judge_all(parse(body), plan, received_at=at)
@@ -83,6 +86,9 @@ def in_memory(corpus: Corpus, plan: CompiledPlan) -> list[Measurement]:
             at=at,
             mask=mask,
             samples_per_event=settings.SAMPLES_PER_BATCH_EVENT,
+            keep_sample=lambda verdict: clock.admits(
+                (0, verdict.event_name, verdict.valid)
+            ),
         )
 
     n = corpus.samples
