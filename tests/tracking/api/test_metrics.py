@@ -26,8 +26,7 @@ METRICS = f"{P}/metrics"
 CALIBER = "Every foreground start of the app, counted once per event."
 
 
-@pytest.fixture
-def shop(plan):
+def build_shop(plan):
     """App Opened (channel) and Order Completed (total); user_id everywhere; 30d; organic."""
     CommonPropertyFactory(plan=plan, property=PropertyFactory(plan=plan, key="user_id"))
     channel = PropertyFactory(plan=plan, key="channel", enum=["organic", "seo", "paid"])
@@ -39,6 +38,11 @@ def shop(plan):
     TimePeriodFactory(plan=plan, key="30d")
     ModifierFactory(plan=plan, key="organic")
     return plan
+
+
+@pytest.fixture
+def shop(plan):
+    return build_shop(plan)
 
 
 def body(key: str, kind: str, definition: dict, **fields) -> dict:
@@ -69,17 +73,22 @@ PAY_AMOUNT = body(
 )
 
 
+def saver(plan, owner):
+    """`save(body, lifecycle=…, **fields)`: a metric saved through `save_metric`."""
+
+    def save(given: dict, *, lifecycle: str = "draft", **fields) -> Metric:
+        values = {"owner": owner, **given, **fields}
+        metric = Metric(plan=plan, lifecycle=lifecycle, **values)
+        save_metric(metric, by=owner)
+        return metric
+
+    return save
+
+
 @pytest.fixture
 def stored(shop, editor):
     """`stored(body, lifecycle=…)`: a metric saved through `save_metric`, owned by the editor."""
-
-    def make(given: dict, *, lifecycle: str = "draft", **fields) -> Metric:
-        values = {"owner": editor, **given, **fields}
-        metric = Metric(plan=shop, lifecycle=lifecycle, **values)
-        save_metric(metric, by=editor)
-        return metric
-
-    return make
+    return saver(shop, editor)
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ from rest_framework.response import Response
 from tracking.api.serializers.attachments import AttachmentSerializer
 from tracking.api.serializers.events import DuplicateSerializer, EventSerializer
 from tracking.api.serializers.metrics import MetricSummarySerializer
-from tracking.api.views.metrics import REFUSED, metric_summaries
+from tracking.api.views.glossary import REFUSED
+from tracking.api.views.metrics import metric_summaries
 from tracking.api.views.scoping import (
     PLAN_PARAMETER,
     PlanScopedMixin,

@@ -6,8 +6,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from tracking.api.serializers.glossary import (
     GlossaryTermSerializer,
@@ -20,9 +23,16 @@ from tracking.api.views.scoping import (
     PlanScopedMixin,
     ref_on_detail_routes,
 )
+from tracking.errors import MetricDependencyError
+from tracking.metrics.dependencies import MODIFIER, PERIOD, TERM
 from tracking.metrics.findings import MetricFinding
+from tracking.metrics.guard import online_metrics_using
 from tracking.metrics.queries import check_modifier_row, check_term_row
 from tracking.models import GlossaryTerm, Modifier, TimePeriod
+
+REFUSED = OpenApiResponse(
+    description="Online metrics use it (`used_by_online_metrics`); `details.metrics` lists them."
+)
 
 
 def by_id_or_exact_key(queryset: QuerySet[Any], ref: str) -> Any:
@@ -41,6 +51,9 @@ class KeyedPlanRows(PlanScopedMixin, viewsets.ModelViewSet):  # type: ignore[typ
     lookup_url_kwarg = "ref"
     lookup_value_regex = "[^/]+"
     ordering = ["key"]
+    target_type = (
+        ""  # what metric dependencies call these rows (term, modifier, period)
+    )
 
     def get_object(self) -> Any:
         row = by_id_or_exact_key(self.get_queryset(), self.kwargs["ref"])
@@ -54,6 +67,23 @@ class KeyedPlanRows(PlanScopedMixin, viewsets.ModelViewSet):  # type: ignore[typ
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
         self._refuse_errors(serializer)
         serializer.save()
+
+    @extend_schema(responses={204: None, 409: REFUSED})
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().destroy(request, *args, **kwargs)
+
+    def perform_destroy(self, instance: Any) -> None:
+        """Refuse (409) to delete what online metrics use; draft ones are left to their checks."""
+        users = online_metrics_using(
+            self.plan, target_type=self.target_type, key=instance.key
+        )
+        if users:
+            message = _(
+                "“%(key)s” cannot be deleted: online metrics use it (%(metrics)s)."
+            ) % {"key": instance.key, "metrics": ", ".join(users)}
+            details = {"target_type": self.target_type, "key": instance.key}
+            raise MetricDependencyError(message, details={**details, "metrics": users})
+        instance.delete()
 
     def plan_findings(self, row: Any) -> list[MetricFinding]:
         """What the checks against the plan find in the would-be row; none by default."""
@@ -73,6 +103,7 @@ class GlossaryTermViewSet(KeyedPlanRows):
     """Words metrics use ("new user", "active"), each defined once for the whole plan."""
 
     queryset = GlossaryTerm.objects.all()
+    target_type = TERM
     serializer_class = GlossaryTermSerializer
     search_fields = ["key", "name_zh", "name_en", "definition_text"]
     ordering_fields = ["key", "created_at", "updated_at"]
@@ -90,6 +121,7 @@ class ModifierViewSet(KeyedPlanRows):
     """Qualifiers (修饰词) that narrow a derived metric, e.g. organic channels."""
 
     queryset = Modifier.objects.all()
+    target_type = MODIFIER
     serializer_class = ModifierSerializer
     filterset_fields = ["modifier_type"]
     search_fields = ["key", "name_zh", "name_en"]
@@ -108,6 +140,7 @@ class TimePeriodViewSet(KeyedPlanRows):
     """Time periods (时间周期) derived metrics are computed over, e.g. 30d or mtd."""
 
     queryset = TimePeriod.objects.all()
+    target_type = PERIOD
     serializer_class = TimePeriodSerializer
     filterset_fields = ["kind", "unit"]
     search_fields = ["key", "name_zh", "name_en"]

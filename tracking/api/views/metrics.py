@@ -21,7 +21,7 @@ from tracking.api.serializers.metrics import (
     MetricSerializer,
     MetricSummarySerializer,
 )
-from tracking.api.views.glossary import KeyedPlanRows
+from tracking.api.views.glossary import REFUSED, KeyedPlanRows
 from tracking.api.views.scoping import (
     PLAN_PARAMETER,
     ref_on_detail_routes,
@@ -42,9 +42,6 @@ from tracking.models import (
     TrackingPlan,
 )
 
-REFUSED = OpenApiResponse(
-    description="Online metrics use it (`used_by_online_metrics`); `details.metrics` lists them."
-)
 INVALID = OpenApiResponse(
     description=(
         "The definition fails the checks (`metric_definition_invalid`); `details` lists the "
@@ -118,10 +115,6 @@ class MetricViewSet(KeyedPlanRows):
     @extend_schema(responses={200: MetricSerializer, 400: INVALID})
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().partial_update(request, *args, **kwargs)
-
-    @extend_schema(responses={204: None, 409: REFUSED})
-    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().destroy(request, *args, **kwargs)
 
     @transaction.atomic
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]

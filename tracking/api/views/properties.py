@@ -13,7 +13,8 @@ from rest_framework.response import Response
 
 from tracking.api.serializers.metrics import MetricSummarySerializer
 from tracking.api.serializers.properties import PropertySerializer, PropertyTree
-from tracking.api.views.metrics import REFUSED, metric_summaries
+from tracking.api.views.glossary import REFUSED
+from tracking.api.views.metrics import metric_summaries
 from tracking.api.views.scoping import (
     PLAN_PARAMETER,
     PlanScopedMixin,
