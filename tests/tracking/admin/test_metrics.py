@@ -598,3 +598,36 @@ def test_offline_with_cascade_takes_the_online_users_along(pm_client, metrics):
     ) == ["app_open_cnt", "app_open_cnt__organic__30d"]
     [message] = [str(m) for m in response.context["messages"]]
     assert message == "Moved to Offline: app_open_cnt, app_open_cnt__organic__30d"
+
+
+def resubmitted(form) -> dict[str, Any]:
+    """The POST body of a change form submitted as shown, unchanged."""
+    data: dict[str, Any] = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if field.disabled or value is None or value is False:
+            continue
+        if isinstance(value, list):
+            data[name] = [str(v) for v in value]
+        elif value is True:
+            data[name] = "on"
+        else:
+            data[name] = field.prepare_value(value)
+    return data
+
+
+@pytest.mark.parametrize(
+    "kind", ["atomic", "derived", "composite", "cumulative", "conversion"]
+)
+def test_saving_a_change_form_unchanged_keeps_the_definition_and_revision(
+    pm_client, metrics, kind
+):
+    metric = metrics[kind]
+    url = f"{CHANGELIST_URL}{metric.pk}/change/"
+    form = pm_client.get(url).context["adminform"].form
+
+    response = pm_client.post(url, resubmitted(form))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    saved = Metric.objects.get(pk=metric.pk)
+    assert (saved.definition, saved.revision) == (metric.definition, metric.revision)
