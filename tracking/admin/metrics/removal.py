@@ -1,0 +1,71 @@
+"""Deletes of what online metrics use, refused with a message instead of an error page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.utils import unquote
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from tracking.errors import MetricDependencyError
+from tracking.metrics.guard import refuse_removal
+
+
+class RemovalGuardedAdmin(admin.ModelAdmin):
+    """Deletes of what online metrics use are refused with a message, not an error page."""
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id))
+        refusal = removal_refusal(obj) if obj is not None else None
+        if refusal is None:
+            try:
+                return super().delete_view(request, object_id, extra_context)
+            except MetricDependencyError as exc:
+                # Something deleted along with the object (a nested field) is in use.
+                refusal = exc.message
+        self.message_user(request, refusal, messages.ERROR)
+        opts = self.opts
+        return HttpResponseRedirect(
+            reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id]
+            )
+        )
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _func, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (guarded_delete_selected, name, description)
+        return actions
+
+
+def guarded_delete_selected(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any]
+) -> HttpResponse | None:
+    refusals = [r for obj in queryset if (r := removal_refusal(obj)) is not None]
+    for refusal in refusals:
+        modeladmin.message_user(request, refusal, messages.ERROR)
+    if refusals:
+        return None
+    try:
+        with transaction.atomic():
+            return delete_selected(modeladmin, request, queryset)
+    except MetricDependencyError as exc:
+        modeladmin.message_user(request, exc.message, messages.ERROR)
+        return None
+
+
+def removal_refusal(obj: Model, *, verb: str = "delete") -> str | None:
+    """Why the object cannot be deleted or deprecated (online metrics use it), or None."""
+    try:
+        refuse_removal(obj, verb=verb)  # type: ignore[arg-type]
+    except MetricDependencyError as exc:
+        return exc.message
+    return None
