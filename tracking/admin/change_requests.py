@@ -247,7 +247,7 @@ def change_request_diff(change_request: ChangeRequest) -> tuple[PlanDiff, str]:
     try:
         latest = resolve_version(plan, LATEST)
     except VersionNotFound:
-        return diff_snapshots(None, take_snapshot(plan)), str(
+        return diff_snapshots(None, take_snapshot(plan, metrics=True)), str(
             _("Contents of the draft (no version published yet)")
         )
     return diff_versions(plan, latest.number, "draft"), str(

@@ -43,6 +43,10 @@ _OBJECT_LABELS = {
     "common_property": _("common property"),
     "source": _("source"),
     "plan": _("plan"),
+    "metric": _("metric"),
+    "glossary_term": _("glossary term"),
+    "modifier": _("qualifier"),
+    "time_period": _("time period"),
 }
 _LEVEL_ORDER = {BREAKING: 0, ADDITIVE: 1, TEXT: 2}
 

@@ -16,7 +16,10 @@ _LEVELS = "breaking, additive and text"
 class ChangeSerializer(serializers.Serializer):  # type: ignore[type-arg]
     kind = serializers.CharField(help_text="added, changed or removed.")
     object_type = serializers.CharField(
-        help_text="What changed: event, property, group, common_property, source or plan."
+        help_text=(
+            "What changed: event, property, group, common_property, source, plan, metric, "
+            "glossary_term, modifier (a qualifier) or time_period."
+        )
     )
     key = serializers.CharField(help_text="The key of that object.")
     path = serializers.CharField(
