@@ -79,3 +79,13 @@ def test_a_source_cannot_pin_another_plans_version(demo):
     with pytest.raises(ValidationError) as raised:
         other.full_clean()
     assert "pinned_version" in raised.value.message_dict
+
+
+def test_deleting_a_whole_plan_goes_through_attachments_pins_and_metrics(demo):
+    source = demo.sources.order_by("id").first()
+    source.pinned_version = PlanVersion.objects.filter(plan=demo).first()
+    source.save()
+
+    demo.delete()
+
+    assert not PlanVersion.objects.filter(plan_id=demo.id).exists()

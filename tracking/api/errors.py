@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -58,7 +58,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return Response(
             error_body(exc.code, exc.message, exc.details), status=exc.status
         )
-    if isinstance(exc, ProtectedError):
+    if isinstance(exc, ProtectedError | RestrictedError):
         set_rollback()
         return Response(_in_use_body(exc), status=409)
     api_exc = _as_api_exception(exc)
@@ -108,8 +108,13 @@ def _headers(exc: exceptions.APIException) -> dict[str, str]:
     return headers
 
 
-def _in_use_body(exc: ProtectedError) -> dict[str, Any]:
-    users = sorted(str(row) for row in exc.protected_objects)
+def _in_use_body(exc: ProtectedError | RestrictedError) -> dict[str, Any]:
+    rows = (
+        exc.protected_objects
+        if isinstance(exc, ProtectedError)
+        else exc.restricted_objects
+    )
+    users = sorted(str(row) for row in rows)
     return error_body(
         "in_use",
         _("This row is still used by others; remove those uses first."),

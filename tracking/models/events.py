@@ -166,7 +166,7 @@ class EventProperty(ConstrainedFields):
     )
     property = models.ForeignKey(
         Property,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="event_attachments",
         verbose_name=_("property"),
     )

@@ -145,7 +145,7 @@ class Modifier(models.Model):
     )
     term = models.ForeignKey(
         GlossaryTerm,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="modifiers",

@@ -98,7 +98,7 @@ class GroupProperty(models.Model):
     )
     property = models.ForeignKey(
         Property,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="group_memberships",
         verbose_name=_("property"),
     )
@@ -141,7 +141,7 @@ class CommonProperty(models.Model):
     )
     property = models.ForeignKey(
         Property,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="common_in",
         verbose_name=_("property"),
     )

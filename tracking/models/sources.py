@@ -53,7 +53,7 @@ class Source(models.Model):
     )
     pinned_version = models.ForeignKey(
         "tracking.PlanVersion",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="pinned_sources",
