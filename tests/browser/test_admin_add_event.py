@@ -2,43 +2,16 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-
 import pytest
 from django.contrib.auth.models import Permission
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.factories import PlanFactory, PropertyFactory, UserFactory
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls pytest-django makes
-# around it are still synchronous and safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(locale="en-US")
-        yield context.new_page()
-        context.close()
-        browser.close()
 
 
 def test_pm_adds_an_event_with_a_property_and_finds_it_in_the_list(live_server, page):

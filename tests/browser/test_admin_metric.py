@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-
 import pytest
 from django.contrib.auth.models import Permission
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.factories import (
     EventFactory,
@@ -21,34 +18,10 @@ from tests.factories import (
 from tracking.metrics.store import save_metric
 from tracking.models import Metric
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls pytest-django makes
-# around it are still synchronous and safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(locale="en-US")
-        yield context.new_page()
-        context.close()
-        browser.close()
 
 
 def test_pm_builds_a_derived_metric_and_reads_its_explanation(live_server, page):
