@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MessageType(models.TextChoices):
@@ -15,7 +16,7 @@ class MessageType(models.TextChoices):
     PAGE = "page", _("page")
     SCREEN = "screen", _("screen")
     IDENTIFY = "identify", _("identify")
-    GROUP = "group", _("group")
+    GROUP = "group", pgettext_lazy("Segment message type", "group")
     ALIAS = "alias", _("alias")
 
 
