@@ -6,16 +6,13 @@ the server's receive time; returns a `Verdict`. Nothing here stores or logs a va
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
-import orjson
-
-from governance.pipeline import privacy
+from governance.pipeline import privacy, scan
 from governance.pipeline.compiled import CompiledEvent, CompiledPlan
+from governance.pipeline.observed import pointer, types_of
 from governance.pipeline.wire import parse_timestamp
 from tracking.schemas.build import DATE_TIME_PATTERN
 
@@ -31,23 +28,6 @@ _ALWAYS_INVALID = frozenset({ENVELOPE, UNPLANNED_EVENT, SCHEMA, COMMON_PROPERTY}
 _VALIDATED_TYPES = frozenset({"track"})
 _NAMED_TYPES = frozenset({"track", "page", "screen"})
 _MAX_MESSAGE = 300
-_MAX_DEPTH = 6
-_MAX_STRINGS = 500
-# Every phone, ID or card number the detectors know has eight digits or more; separators may
-# sit between them.
-_EIGHT_DIGITS = re.compile(r"[0-9](?:[ \-]?[0-9]){7}", re.ASCII)
-_TYPES_MEMO: dict[tuple[Any, ...], tuple[tuple[str, str], ...]] = {}
-_JSON_TYPES: dict[type, str] = {
-    type(None): "null",
-    bool: "boolean",
-    int: "integer",
-    float: "number",
-    Decimal: "number",
-    str: "string",
-    list: "array",
-    dict: "object",
-}
-_TYPES_MEMO_SIZE = 50_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,7 +89,7 @@ def judge(
         valid=not any(_invalidates(v, forbids=forbids) for v in violations),
         violations=tuple(violations),
         personal_findings=personal,
-        types=_types_of(payload) if message_type in _NAMED_TYPES else (),
+        types=types_of(payload) if message_type in _NAMED_TYPES else (),
     )
 
 
@@ -312,7 +292,7 @@ def _personal(
     is valid; once it is not, anything may be in them, so everything is scanned.
     """
     skip = (event.classed if thorough else event.scan_skip) if event else frozenset()
-    if not _payload_may_hold_personal(payload, skip):
+    if not scan.payload_may_hold(payload, skip):
         return []
     classes = event.privacy if event else {}
     findings = []
@@ -320,39 +300,15 @@ def _personal(
         if key in skip:
             continue
         if type(value) is str:
-            if _may_hold_personal(value):
+            if scan.may_hold(value):
                 findings += _findings((key,), value)
-        elif isinstance(value, dict | list) and _container_may_hold_personal(value):
-            for path, text in _strings(
-                value, (key,), classes, depth=1, budget=[_MAX_STRINGS]
+        elif isinstance(value, dict | list) and scan.container_may_hold(value):
+            for path, text in scan.strings(
+                value, (key,), classes, depth=1, budget=[scan.MAX_STRINGS]
             ):
-                if _may_hold_personal(text):
+                if scan.may_hold(text):
                     findings += _findings(path, text)
     return findings
-
-
-def _payload_may_hold_personal(payload: dict[str, Any], skip: frozenset[str]) -> bool:
-    # One gate over the whole payload's JSON text (one C call each) before looking value by
-    # value: most samples hold nothing that could be personal.
-    scanned = {k: v for k, v in payload.items() if k not in skip} if skip else payload
-    try:
-        text = orjson.dumps(scanned, default=str).decode()
-    except orjson.JSONEncodeError:  # an integer beyond 64 bits: look value by value
-        return True
-    return _may_hold_personal(text)
-
-
-def _may_hold_personal(text: str) -> bool:
-    """A cheap gate before the full detectors: an address needs "@", a number eight digits."""
-    return len(text) >= 6 and ("@" in text or _EIGHT_DIGITS.search(text) is not None)
-
-
-def _container_may_hold_personal(value: dict[str, Any] | list[Any]) -> bool:
-    try:
-        text = orjson.dumps(value, default=str).decode()
-    except orjson.JSONEncodeError:  # an integer beyond 64 bits: look value by value
-        return True
-    return _may_hold_personal(text)
 
 
 def _findings(path: tuple[str, ...], text: str) -> list[Violation]:
@@ -367,124 +323,4 @@ def _findings(path: tuple[str, ...], text: str) -> list[Violation]:
             message=f"Looks like a {kind.replace('_', ' ')} in a property not "
             "classed personal.",
         )
-    ]
-
-
-def _strings(
-    value: Any,
-    path: tuple[str, ...],
-    classes: dict[tuple[str, ...], str],
-    *,
-    depth: int,
-    budget: list[int],
-    keys: tuple[str, ...] | None = None,
-) -> list[tuple[tuple[str, ...], str]]:
-    """String values under `value`, skipping paths classed personal or sensitive.
-
-    `path` holds list indices (for the pointer); `keys` does not, because privacy classes are
-    declared per field whatever its position in a list.
-    """
-    keys = path if keys is None else keys
-    if budget[0] <= 0 or depth > _MAX_DEPTH or (keys and keys in classes):
-        return []
-    if isinstance(value, str):
-        budget[0] -= 1
-        return [(path, value)]
-    found: list[tuple[tuple[str, ...], str]] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found += _strings(
-                item,
-                (*path, key),
-                classes,
-                depth=depth + 1,
-                budget=budget,
-                keys=(*keys, key),
-            )
-    elif isinstance(value, list):
-        for index, item in enumerate(value[:50]):
-            found += _strings(
-                item,
-                (*path, str(index)),
-                classes,
-                depth=depth + 1,
-                budget=budget,
-                keys=keys,
-            )
-    return found
-
-
-def observed_types(payload: dict[str, Any]) -> list[tuple[str, str]]:
-    """(path, JSON type) for each property, and for the fields of object properties."""
-    types: list[tuple[str, str]] = []
-    _observe(payload, ("properties",), types, depth=0)
-    return types
-
-
-def _types_of(
-    payload: dict[str, Any], prefix: tuple[str, ...] = ("properties",), depth: int = 0
-) -> tuple[tuple[str, str], ...]:
-    # TRICKY: samples of one event mostly share their keys and value types, so the (path, type)
-    # pairs are memoised on that signature; fields of objects get their own memo entries.
-    python_types = tuple(map(type, payload.values()))
-    signature = (prefix, tuple(payload), python_types)
-    known = _TYPES_MEMO.get(signature)
-    if known is None:
-        if len(_TYPES_MEMO) > _TYPES_MEMO_SIZE:
-            _TYPES_MEMO.clear()
-        known = _TYPES_MEMO[signature] = tuple(
-            (pointer((*prefix, key)), _JSON_TYPES.get(kind, "object"))
-            for key, kind in list(zip(payload, python_types, strict=True))[:200]
-        )
-    if dict not in python_types or depth >= 2:
-        return known
-    nested = [
-        _types_of(value, (*prefix, key), depth + 1)
-        for key, value in payload.items()
-        if type(value) is dict
-    ]
-    # The combination is memoised too, so equal samples share one tuple (the fold counts by it).
-    combination = (id(known), *map(id, nested))
-    combined = _TYPES_MEMO.get(combination)
-    if combined is None:
-        combined = _TYPES_MEMO[combination] = known + tuple(
-            pair for pairs in nested for pair in pairs
-        )
-    return combined
-
-
-def _observe(
-    value: dict[str, Any],
-    path: tuple[str, ...],
-    out: list[tuple[str, str]],
-    *,
-    depth: int,
-) -> None:
-    for key, item in list(value.items())[:200]:
-        child = (*path, key)
-        out.append((pointer(child), json_type(item)))
-        if isinstance(item, dict) and depth < 2:
-            _observe(item, child, out, depth=depth + 1)
-
-
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float | Decimal):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
-
-
-def pointer(parts: tuple[str, ...]) -> str:
-    """A JSON pointer (RFC 6901) from path parts."""
-    return "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in parts)[
-        :300
     ]

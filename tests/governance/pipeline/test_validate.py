@@ -7,15 +7,13 @@ from decimal import Decimal
 
 import pytest
 
+from governance.pipeline.observed import json_type, observed_types, pointer
 from governance.pipeline.validate import (
     SkewLimits,
     Verdict,
     Violation,
     app_version,
-    json_type,
     judge,
-    observed_types,
-    pointer,
 )
 from tests.governance.pipeline.plans import (
     ALLOW_PLAN,

@@ -1,0 +1,83 @@
+"""Where a payload may hold personal data: a cheap gate, then the strings worth scanning.
+
+Pure. Every phone, ID or card number the detectors know has eight digits or more, and every
+address an "@", so one regular expression over a payload's JSON text rules out most samples
+before any value is looked at.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+
+MAX_DEPTH = 6
+MAX_STRINGS = 500
+# Eight digits, separators allowed between them.
+_EIGHT_DIGITS = re.compile(r"[0-9](?:[ \-]?[0-9]){7}", re.ASCII)
+
+
+def payload_may_hold(payload: dict[str, Any], skip: frozenset[str]) -> bool:
+    # One gate over the whole payload's JSON text (one C call each) before looking value by
+    # value: most samples hold nothing that could be personal.
+    scanned = {k: v for k, v in payload.items() if k not in skip} if skip else payload
+    return container_may_hold(scanned)
+
+
+def may_hold(text: str) -> bool:
+    """A cheap gate before the full detectors: an address needs "@", a number eight digits."""
+    return len(text) >= 6 and ("@" in text or _EIGHT_DIGITS.search(text) is not None)
+
+
+def container_may_hold(value: dict[str, Any] | list[Any]) -> bool:
+    """The gate over a container's JSON text."""
+    try:
+        text = orjson.dumps(value, default=str).decode()
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits: look value by value
+        return True
+    return may_hold(text)
+
+
+def strings(
+    value: Any,
+    path: tuple[str, ...],
+    classes: dict[tuple[str, ...], str],
+    *,
+    depth: int,
+    budget: list[int],
+    keys: tuple[str, ...] | None = None,
+) -> list[tuple[tuple[str, ...], str]]:
+    """String values under `value`, skipping paths classed personal or sensitive.
+
+    `path` holds list indices (for the pointer); `keys` does not, because privacy classes are
+    declared per field whatever its position in a list.
+    """
+    keys = path if keys is None else keys
+    if budget[0] <= 0 or depth > MAX_DEPTH or (keys and keys in classes):
+        return []
+    if isinstance(value, str):
+        budget[0] -= 1
+        return [(path, value)]
+    found: list[tuple[tuple[str, ...], str]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += strings(
+                item,
+                (*path, key),
+                classes,
+                depth=depth + 1,
+                budget=budget,
+                keys=(*keys, key),
+            )
+    elif isinstance(value, list):
+        for index, item in enumerate(value[:50]):
+            found += strings(
+                item,
+                (*path, str(index)),
+                classes,
+                depth=depth + 1,
+                budget=budget,
+                keys=keys,
+            )
+    return found
