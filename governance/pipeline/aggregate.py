@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from governance.pipeline.validate import Verdict
 
@@ -17,8 +17,7 @@ WINDOW = timedelta(minutes=5)
 EXAMPLES_PER_VIOLATION = 5
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class WindowKey:
+class WindowKey(NamedTuple):
     message_type: str
     event_name: str
     app_version: str
@@ -34,8 +33,7 @@ class WindowCounts:
     personal: int = 0
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ViolationKey:
+class ViolationKey(NamedTuple):
     message_type: str
     event_name: str
     app_version: str
@@ -51,16 +49,14 @@ class ViolationTally:
     examples: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TypeKey:
+class TypeKey(NamedTuple):
     event_name: str
     path: str
     app_version: str
     json_type: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SeenKey:
+class SeenKey(NamedTuple):
     message_type: str
     event_name: str
 
@@ -159,12 +155,7 @@ def _fill(
 ) -> None:
     start = window_start(result.at)
     for (message_type, event_name, app_version), row in windows.items():
-        key = WindowKey(
-            message_type=message_type,
-            event_name=event_name,
-            app_version=app_version,
-            window_start=start,
-        )
+        key = WindowKey(message_type, event_name, app_version, start)
         result.windows[key] = WindowCounts(
             planned=bool(row[0]),
             received=row[1],
@@ -172,27 +163,25 @@ def _fill(
             invalid=row[3],
             personal=row[4],
         )
-        seen = SeenKey(message_type=message_type, event_name=event_name)
-        result.last_seen[seen] = app_version
+        result.last_seen[SeenKey(message_type, event_name)] = app_version
+    # TRICKY: about a thousand keys per batch: plain tuples here (equal to TypeKey and hashed
+    # alike), without a constructor call per key.
+    merged: dict[Any, int] = result.types
+    get = merged.get
     for (event_name, app_version, list_id), count in types.items():
         for path, json_type in type_lists[list_id]:
-            type_key = TypeKey(
-                event_name=event_name,
-                path=path,
-                app_version=app_version,
-                json_type=json_type,
-            )
-            result.types[type_key] = result.types.get(type_key, 0) + count
+            type_key = (event_name, path, app_version, json_type)
+            merged[type_key] = get(type_key, 0) + count
 
 
 def _tally(result: BatchFold, verdict: Verdict, violation: Any) -> ViolationTally:
     key = ViolationKey(
-        message_type=verdict.message_type,
-        event_name=verdict.event_name,
-        app_version=verdict.app_version,
-        kind=violation.kind,
-        keyword=violation.keyword,
-        path=violation.path,
+        verdict.message_type,
+        verdict.event_name,
+        verdict.app_version,
+        violation.kind,
+        violation.keyword,
+        violation.path,
     )
     tally = result.violations.get(key)
     if tally is None:

@@ -21,6 +21,7 @@ _JSON_TYPES: dict[type, str] = {
     dict: "object",
 }
 _TYPES_MEMO_SIZE = 50_000
+_POINTERS: dict[tuple[tuple[str, ...], str], str] = {}
 
 
 def observed_types(payload: dict[str, Any]) -> list[tuple[str, str]]:
@@ -42,7 +43,7 @@ def types_of(
         if len(_TYPES_MEMO) > _TYPES_MEMO_SIZE:
             _TYPES_MEMO.clear()
         known = _TYPES_MEMO[signature] = tuple(
-            (pointer((*prefix, key)), _JSON_TYPES.get(kind, "object"))
+            (_pointer_of(prefix, key), _JSON_TYPES.get(kind, "object"))
             for key, kind in list(zip(payload, python_types, strict=True))[:200]
         )
     if dict not in python_types or depth >= 2:
@@ -60,6 +61,16 @@ def types_of(
             pair for pairs in nested for pair in pairs
         )
     return combined
+
+
+def _pointer_of(prefix: tuple[str, ...], key: str) -> str:
+    # Optional properties make most signatures new, but keys repeat: their pointers are kept.
+    found = _POINTERS.get((prefix, key))
+    if found is None:
+        if len(_POINTERS) > _TYPES_MEMO_SIZE:
+            _POINTERS.clear()
+        found = _POINTERS[(prefix, key)] = pointer((*prefix, key))
+    return found
 
 
 def _observe(

@@ -1,8 +1,8 @@
 """Where a payload may hold personal data: a cheap gate, then the strings worth scanning.
 
 Pure. Every phone, ID or card number the detectors know has eight digits or more, and every
-address an "@", so one regular expression over a payload's JSON text rules out most samples
-before any value is looked at.
+address an "@", so one regular expression over a string (or a container's JSON text) rules out
+most values before the detectors look at them.
 """
 
 from __future__ import annotations
@@ -16,13 +16,6 @@ MAX_DEPTH = 6
 MAX_STRINGS = 500
 # Eight digits, separators allowed between them.
 _EIGHT_DIGITS = re.compile(r"[0-9](?:[ \-]?[0-9]){7}", re.ASCII)
-
-
-def payload_may_hold(payload: dict[str, Any], skip: frozenset[str]) -> bool:
-    # One gate over the whole payload's JSON text (one C call each) before looking value by
-    # value: most samples hold nothing that could be personal.
-    scanned = {k: v for k, v in payload.items() if k not in skip} if skip else payload
-    return container_may_hold(scanned)
 
 
 def may_hold(text: str) -> bool:

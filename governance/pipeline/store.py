@@ -13,12 +13,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model
 from django.utils import timezone
 
 from governance.models import (
@@ -36,10 +35,10 @@ from governance.pipeline.aggregate import (
     BatchFold,
     ViolationKey,
 )
+from governance.pipeline.upserts import insert, table_name, update_many, upsert
 
 logger = logging.getLogger(__name__)
 
-_CHUNK = 400
 _VIOLATION_KEY = [
     "plan_id",
     "source_id",
@@ -66,7 +65,7 @@ def claim_batch(
     A concurrent delivery of the same batch waits on the mark's key until this transaction
     ends, then finds it.
     """
-    rows = _insert(
+    rows = insert(
         ProcessedBatch,
         ["batch_id", "source_id", "samples", "duplicates", "processed_at"],
         [(_uuid(batch_id), source_id, samples, duplicates, _dt(at))],
@@ -83,24 +82,18 @@ def new_message_digests(
     unique = sorted(set(digests))
     if not unique:
         return set()
-    table = _table(SeenMessage)
-    fresh: set[int] = set()
-    for chunk in _chunks(unique):
-        values = ", ".join(["(%s, %s, %s)"] * len(chunk))
-        # Identifiers come from model metadata; every value is a parameter.
-        sql = (
-            f"INSERT INTO {table} (source_id, digest, seen_at) VALUES {values} "  # noqa: S608
-            f"ON CONFLICT (source_id, digest) DO UPDATE SET seen_at = EXCLUDED.seen_at "
-            f"WHERE {table}.seen_at < %s RETURNING digest"
-        )
-        params: list[Any] = []
-        for digest in chunk:
-            params += [source_id, digest, _dt(at)]
-        params.append(_dt(at - window))
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            fresh.update(row[0] for row in cursor.fetchall())
-    return fresh
+    at_db = _dt(at)
+    returned = insert(
+        SeenMessage,
+        ["source_id", "digest", "seen_at"],
+        [(source_id, digest, at_db) for digest in unique],
+        conflict=["source_id", "digest"],
+        action=f"DO UPDATE SET seen_at = EXCLUDED.seen_at WHERE {table_name(SeenMessage)}"
+        ".seen_at < %s",
+        action_params=[_dt(at - window)],
+        returning="digest",
+    )
+    return {row[0] for row in returned}
 
 
 def write_fold(*, plan_id: int, source_id: int, fold: BatchFold) -> None:
@@ -129,7 +122,7 @@ def _write_windows(plan_id: int, source_id: int, fold: BatchFold) -> None:
         )
         for key, counts in fold.windows.items()
     )
-    _upsert(
+    upsert(
         WindowCount,
         ["plan_id", "source_id", "message_type", "event_name", "app_version"]
         + ["window_start", "is_planned", "received", "valid", "invalid", "personal"],
@@ -148,7 +141,7 @@ def _write_violations(plan_id: int, source_id: int, fold: BatchFold) -> None:
         + (k.keyword, k.path, tally.count, tally.message, at, at, _json([]), 0)
         for k, tally in fold.violations.items()
     )
-    returned = _upsert(
+    returned = upsert(
         ViolationCount,
         [*_VIOLATION_KEY, "count", "message", "first_seen", "last_seen"]
         + ["examples", "example_count"],
@@ -163,9 +156,7 @@ def _write_violations(plan_id: int, source_id: int, fold: BatchFold) -> None:
     # RETURNING promises no order: match rows back by their key.
     wanting = {}
     for row_id, count, *key in returned:
-        tally = fold.violations[
-            ViolationKey(**dict(zip(_VIOLATION_KEY[2:], key, strict=True)))
-        ]
+        tally = fold.violations[ViolationKey(*key)]
         if count < EXAMPLES_PER_VIOLATION and tally.examples:
             wanting[row_id] = tally.examples
     _top_up_examples(wanting)
@@ -179,29 +170,23 @@ def _top_up_examples(wanting: dict[int, list[dict[str, Any]]]) -> None:
     current = dict(
         ViolationCount.objects.filter(id__in=wanting).values_list("id", "examples")
     )
+    field = ViolationCount._meta.get_field("examples")
+    rows = []
     for row_id, new in sorted(wanting.items()):
         examples = (list(current.get(row_id) or []) + new)[:EXAMPLES_PER_VIOLATION]
-        ViolationCount.objects.filter(id=row_id).update(
-            examples=examples, example_count=len(examples)
+        rows.append(
+            (field.get_db_prep_value(examples, connection), len(examples), row_id)
         )
+    update_many(ViolationCount, ["examples", "example_count"], rows)
 
 
 def _write_types(plan_id: int, fold: BatchFold) -> None:
     at = _dt(fold.at)
     rows = sorted(
-        (
-            plan_id,
-            key.event_name,
-            key.path,
-            key.app_version,
-            key.json_type,
-            count,
-            at,
-            at,
-        )
-        for key, count in fold.types.items()
+        (plan_id, event_name, path, app_version, json_type, count, at, at)
+        for (event_name, path, app_version, json_type), count in fold.types.items()
     )
-    _upsert(
+    upsert(
         ObservedType,
         ["plan_id", "event_name", "path", "app_version", "json_type", "count"]
         + ["first_seen", "last_seen"],
@@ -219,7 +204,7 @@ def _write_last_seen(plan_id: int, source_id: int, fold: BatchFold) -> None:
         (plan_id, source_id, key.message_type, key.event_name, at, at, version)
         for key, version in fold.last_seen.items()
     )
-    _upsert(
+    upsert(
         LastSeen,
         ["plan_id", "source_id", "message_type", "event_name", "first_seen"]
         + ["last_seen", "app_version"],
@@ -272,89 +257,6 @@ def record_dead_letter(
         },
     )
     return letter
-
-
-def _upsert(
-    model: type[Model],
-    columns: list[str],
-    rows: Sequence[tuple[Any, ...]],
-    *,
-    conflict: list[str],
-    add: Iterable[str] = (),
-    replace: Iterable[str] = (),
-    greatest: Iterable[str] = (),
-    least: Iterable[str] = (),
-    latest: str | None = None,
-    replace_if_latest: Iterable[str] = (),
-    returning: str | None = None,
-) -> list[tuple[Any, ...]]:
-    table = _table(model)
-    sets = [f"{c} = {table}.{c} + EXCLUDED.{c}" for c in add]
-    sets += [f"{c} = EXCLUDED.{c}" for c in replace]
-    # Portable GREATEST/LEAST: a batch processed late never moves first or last seen back.
-    sets += [
-        f"{c} = CASE WHEN EXCLUDED.{c} > {table}.{c} THEN EXCLUDED.{c} ELSE {table}.{c} END"
-        for c in greatest
-    ]
-    sets += [
-        f"{c} = CASE WHEN EXCLUDED.{c} < {table}.{c} THEN EXCLUDED.{c} ELSE {table}.{c} END"
-        for c in least
-    ]
-    if latest:
-        newer = f"EXCLUDED.{latest} >= {table}.{latest}"
-        sets += [
-            f"{c} = CASE WHEN {newer} THEN EXCLUDED.{c} ELSE {table}.{c} END"
-            for c in replace_if_latest
-        ]
-        sets.append(
-            f"{latest} = CASE WHEN {newer} THEN EXCLUDED.{latest} ELSE {table}.{latest} END"
-        )
-    action = f"DO UPDATE SET {', '.join(sets)}" if sets else "DO NOTHING"
-    return _insert(
-        model,
-        columns,
-        rows,
-        conflict=conflict,
-        action=action,
-        returning=returning,
-    )
-
-
-def _insert(
-    model: type[Model],
-    columns: list[str],
-    rows: Sequence[tuple[Any, ...]],
-    *,
-    conflict: list[str],
-    action: str = "DO NOTHING",
-    returning: str | None = None,
-) -> list[tuple[Any, ...]]:
-    if not rows:
-        return []
-    table = _table(model)
-    placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    tail = f" RETURNING {returning}" if returning else ""
-    result: list[tuple[Any, ...]] = []
-    for chunk in _chunks(rows):
-        # Identifiers come from model metadata; every value is a parameter.
-        sql = (
-            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
-            f"VALUES {', '.join([placeholder] * len(chunk))} "
-            f"ON CONFLICT ({', '.join(conflict)}) {action}{tail}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [value for row in chunk for value in row])
-            if returning:
-                result += cursor.fetchall()
-    return result
-
-
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
-    return [items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK)]
 
 
 def _dt(value: datetime) -> Any:
