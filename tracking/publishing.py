@@ -35,7 +35,7 @@ from tracking.models.versions import (
     PlanVersion,
     ReviewComment,
 )
-from tracking.schemas import bundle_schema, event_schema, render
+from tracking.schemas import bundle_schema, event_schemas, render
 from tracking.snapshot import (
     PlanSnapshot,
     snapshot_from_dict,
@@ -176,10 +176,10 @@ def render_schemas(
         bundle_schema(snapshot, version=version, base_url=base_url)
     ).decode()
     events = {
-        event.key: render(
-            event_schema(snapshot, event.key, version=version, base_url=base_url)
-        ).decode()
-        for event in snapshot.events
+        key: render(schema).decode()
+        for key, schema in event_schemas(
+            snapshot, version=version, base_url=base_url
+        ).items()
     }
     return bundle, events
 

@@ -6,6 +6,7 @@ from tracking.schemas.build import (
     SchemaBuildError,
     bundle_schema,
     event_schema,
+    event_schemas,
     property_schema,
 )
 from tracking.schemas.ids import bundle_schema_id, event_schema_id, slug
@@ -18,6 +19,7 @@ __all__ = [
     "etag",
     "event_schema",
     "event_schema_id",
+    "event_schemas",
     "property_schema",
     "render",
     "slug",

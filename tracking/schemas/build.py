@@ -84,14 +84,15 @@ def event_schema(
     )
 
 
-def bundle_schema(snapshot: PlanSnapshot, *, version: str, base_url: str) -> Schema:
-    """All event schemas of a version in one document, under `$defs` by event key.
+def event_schemas(
+    snapshot: PlanSnapshot, *, version: str, base_url: str
+) -> dict[str, Schema]:
+    """Every event's schema by event key, as `event_schema` gives each, in one pass.
 
-    Each entry keeps its own `$id`, so the bundle is a compound document in the 2020-12 sense:
-    a reference to an event schema's URL resolves inside it.
+    Linear in the plan: slugs are computed once, not once per event.
     """
     slugs = event_slugs(e.key for e in snapshot.events)
-    definitions = {
+    return {
         event.key: _event_schema(
             event,
             schema_id=event_schema_id(
@@ -104,6 +105,15 @@ def bundle_schema(snapshot: PlanSnapshot, *, version: str, base_url: str) -> Sch
         )
         for event in snapshot.events
     }
+
+
+def bundle_schema(snapshot: PlanSnapshot, *, version: str, base_url: str) -> Schema:
+    """All event schemas of a version in one document, under `$defs` by event key.
+
+    Each entry keeps its own `$id`, so the bundle is a compound document in the 2020-12 sense:
+    a reference to an event schema's URL resolves inside it.
+    """
+    definitions = event_schemas(snapshot, version=version, base_url=base_url)
     schema: Schema = {
         "$schema": DIALECT,
         "$id": bundle_schema_id(

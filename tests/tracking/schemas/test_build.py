@@ -22,7 +22,12 @@ from tests.tracking.schemas.snapshots import (
     prop,
     required,
 )
-from tracking.schemas import SchemaBuildError, bundle_schema, event_schema
+from tracking.schemas import (
+    SchemaBuildError,
+    bundle_schema,
+    event_schema,
+    event_schemas,
+)
 from tracking.schemas.build import DATE_TIME_PATTERN, DIALECT, json_number
 from tracking.schemas.ids import short_hash
 
@@ -192,6 +197,15 @@ def test_bundle_holds_every_event_schema_under_its_key():
         "Everything Happened": _event(snapshot, "Everything Happened"),
         "Other": _event(snapshot, "Other"),
     }
+
+
+def test_all_event_schemas_at_once_equal_each_event_schema_built_alone():
+    # Regression: publishing built each event's schema with a pass over every event (slugs),
+    # quadratic in the plan; the one-pass form must give exactly the same schemas and ids.
+    snapshot = plan(*HOSTILE, additional_properties="forbid")
+    schemas = event_schemas(snapshot, version=VERSION, base_url=BASE_URL)
+    assert list(schemas) == [e.key for e in snapshot.events]
+    assert schemas == {e.key: _event(snapshot, e.key) for e in snapshot.events}
 
 
 def test_crafted_schemas_with_every_type_and_constraint_are_valid_2020_12():
