@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db import transaction
 from redis.exceptions import RedisError
 
+from governance.collector import shared_redis
 from governance.errors import TransientError
 from tracking.published import SourceRef, source_for_write_key
 
@@ -77,7 +78,7 @@ def source_for(write_key: str) -> SourceRef | None:
         return None
     entry = cache_key(write_key)
     try:
-        cached = cache.get(entry)
+        cached = _cached(entry)
         if isinstance(cached, SourceRef):
             return cached
         if cached == _UNKNOWN:
@@ -87,6 +88,14 @@ def source_for(write_key: str) -> SourceRef | None:
     except RedisError as error:
         raise CacheUnavailable(str(error)) from error
     return source
+
+
+def _cached(entry: str) -> Any:
+    client = shared_redis.client()
+    if client is None:
+        return cache.get(entry)
+    value = client.get(cache.make_key(entry))
+    return None if value is None else shared_redis.serializer.loads(value)
 
 
 def _remember(entry: str, source: SourceRef | None) -> None:

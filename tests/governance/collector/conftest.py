@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import gzip
 import logging
+import shutil
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from config.celery import app as celery_app
 from governance.pipeline.batch import BatchPayload
 from governance.queues import Queue
 from tests.factories import SourceFactory
+from tests.governance.integration.services import RedisServer, free_port
 
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
 
@@ -31,6 +33,38 @@ def _private_cache(settings, request):
             "LOCATION": f"collector-{request.node.nodeid}",
         }
     }
+
+
+@pytest.fixture(scope="session")
+def _redis_server(tmp_path_factory) -> Iterator[RedisServer]:
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    server = RedisServer(port=free_port(), folder=tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_cache(_redis_server, settings):
+    """The shared cache in a real, empty Redis, as in production; yields a client to it."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_server.url,
+        }
+    }
+    client = _redis_server.client()
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+@pytest.fixture(params=["local-memory", "redis"])
+def either_cache(request) -> None:
+    """Each shared cache the collector runs with: local memory (embedded mode), and Redis."""
+    if request.param == "redis":
+        request.getfixturevalue("redis_cache")
 
 
 def collector_errors(caplog) -> list[str]:

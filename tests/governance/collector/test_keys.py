@@ -67,7 +67,9 @@ def test_it_reads_the_write_key_from_an_authorization_header(header, expected):
     assert keys.from_authorization(header) == expected
 
 
-def test_it_caches_a_source_after_one_query(db, django_assert_num_queries):
+def test_it_caches_a_source_after_one_query(
+    db, either_cache, django_assert_num_queries
+):
     source = SourceFactory(name="Web")
     expected = SourceRef(
         source_id=source.id,
@@ -104,7 +106,7 @@ def test_it_refuses_impossible_keys_without_a_query(
         assert keys.source_for(write_key) is None
 
 
-def test_it_finds_a_new_source_at_once_after_its_key_was_refused(db):
+def test_it_finds_a_new_source_at_once_after_its_key_was_refused(db, either_cache):
     assert keys.source_for("wk_new_source_key") is None
 
     source = SourceFactory(write_key="wk_new_source_key")
@@ -112,7 +114,7 @@ def test_it_finds_a_new_source_at_once_after_its_key_was_refused(db):
     assert keys.source_for("wk_new_source_key").source_id == source.id
 
 
-def test_it_forgets_the_old_key_on_rotation(db):
+def test_it_forgets_the_old_key_on_rotation(db, either_cache):
     source = SourceFactory()
     old_key = source.write_key
     assert keys.source_for(old_key) is not None
@@ -123,7 +125,7 @@ def test_it_forgets_the_old_key_on_rotation(db):
     assert keys.source_for(new_key).source_id == source.id
 
 
-def test_it_sees_a_deactivation_at_once(db):
+def test_it_sees_a_deactivation_at_once(db, either_cache):
     source = SourceFactory()
     assert keys.source_for(source.write_key).is_active is True
 
@@ -133,7 +135,7 @@ def test_it_sees_a_deactivation_at_once(db):
     assert keys.source_for(source.write_key).is_active is False
 
 
-def test_it_forgets_a_key_whose_plan_is_deleted(db):
+def test_it_forgets_a_key_whose_plan_is_deleted(db, either_cache):
     source = SourceFactory()
     assert keys.source_for(source.write_key) is not None
 

@@ -1,10 +1,15 @@
-"""The per-write-key rate limit: events per second, a bucket per source and second."""
+"""The per-write-key rate limit: events per second, a bucket per source and second.
+
+Each rule holds alike with Redis (one pipelined round trip) and with the embedded mode's
+local-memory cache (Django's add and incr).
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import redis
 import time_machine
 
 from governance.collector import throttle
@@ -14,7 +19,7 @@ START = datetime(2025, 3, 1, 8, 0, 0, 100_000, tzinfo=UTC)
 
 
 @pytest.fixture
-def clock():
+def clock(either_cache):
     with time_machine.travel(START, tick=False) as traveller:
         yield traveller
 
@@ -67,3 +72,36 @@ def test_it_raises_cache_unavailable_when_the_cache_is_down(settings, clock):
 
     with pytest.raises(CacheUnavailable):
         throttle.admit(1, 1)
+
+
+def test_it_counts_in_one_round_trip_with_redis(settings, redis_cache, monkeypatch):
+    settings.COLLECTOR_RATE_LIMIT = 10
+    throttle.admit(
+        99, 1
+    )  # connected, so the count below holds only the limit's traffic
+    sent = []
+    original = redis.connection.Connection.send_packed_command
+
+    def counting(connection, command, *args, **kwargs):
+        sent.append(command)
+        return original(connection, command, *args, **kwargs)
+
+    monkeypatch.setattr(redis.connection.Connection, "send_packed_command", counting)
+    with time_machine.travel(START, tick=False):
+        answers = [throttle.admit(1, 4) for _ in range(3)]
+
+    assert answers == [True, True, False]
+    assert len(sent) == 3
+
+
+def test_a_redis_bucket_expires_two_seconds_after_its_first_count(
+    settings, redis_cache
+):
+    settings.COLLECTOR_RATE_LIMIT = 10
+    with time_machine.travel(START, tick=False):
+        throttle.admit(1, 4)
+        throttle.admit(1, 4)
+
+    [bucket] = redis_cache.keys("*collector:rate:1:*")
+    assert redis_cache.get(bucket) == b"8"
+    assert 0 < redis_cache.pttl(bucket) <= 2000

@@ -176,7 +176,7 @@ def test_it_accepts_a_trailing_slash(client, source, ingest):
 
 
 def test_it_runs_no_query_once_the_key_is_cached(
-    client, source, ingest, django_assert_num_queries
+    client, source, ingest, django_assert_num_queries, either_cache
 ):
     assert send(client, "track", TRACK, write_key=source.write_key).status_code == 200
 
@@ -522,7 +522,7 @@ def test_it_checks_the_key_before_the_body(client, db):
 
 
 def test_rejects_events_over_the_rate_limit_with_retry_after(
-    client, source, settings, ingest
+    client, source, settings, ingest, either_cache
 ):
     settings.COLLECTOR_RATE_LIMIT = 4
     with time_machine.travel(datetime(2025, 3, 1, 8, 0, 0, tzinfo=UTC), tick=False):
