@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import jsonschema_rs
 
 from tracking.constraints import BOOLEAN, DATE_TIME, INTEGER, NUMBER
-from tracking.schemas.build import FORBID
+from tracking.schemas.build import DATE_TIME_PATTERN, FORBID
 
 if TYPE_CHECKING:
     from tracking.published import PublishedPlan
@@ -95,8 +95,35 @@ def compile_schema(schema: dict[str, Any]) -> Any:
     )
 
 
+def without_date_time_patterns(node: Any) -> Any:
+    """The schema without the pattern every date-time carries beside `format: date-time`.
+
+    The published schema keeps it for validators that do not assert formats; the hot path
+    asserts them, and jsonschema-rs's date-time check is at least as strict as the pattern (a
+    test holds it to that), so the pattern only costs memory (a compiled regex per date-time
+    property) and time.
+    """
+    if isinstance(node, list):
+        return [without_date_time_patterns(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result = {k: without_date_time_patterns(v) for k, v in node.items()}
+    if result.get("format") == "date-time":
+        if result.get("pattern") == DATE_TIME_PATTERN:
+            del result["pattern"]
+        if "allOf" in result:
+            kept = [p for p in result["allOf"] if p != {"pattern": DATE_TIME_PATTERN}]
+            if kept:
+                result["allOf"] = kept
+            else:
+                del result["allOf"]
+    return result
+
+
 def _compile_event(plan: CompiledPlan, key: str) -> CompiledEvent:
-    schema = json.loads(plan.schemas[key], parse_float=Decimal)
+    schema = without_date_time_patterns(
+        json.loads(plan.schemas[key], parse_float=Decimal)
+    )
     spec = plan.specs[key]
     privacy: PrivacyMap = {}
     for attached in spec.properties:

@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator, validators
 
-from governance.pipeline.compiled import compile_schema
+from governance.pipeline.compiled import compile_schema, without_date_time_patterns
 from governance.pipeline.wire import parse_json
 from tests.governance.pipeline.plans import (
     BASE_URL,
@@ -316,7 +316,8 @@ class Pair:
 
     def __init__(self, schema: dict[str, Any]) -> None:
         Reference.check_schema(schema)
-        self.fast = compile_schema(schema)
+        # As the worker compiles it: without the date-time pattern (format asserts it).
+        self.fast = compile_schema(without_date_time_patterns(schema))
         self.reference = Reference(
             schema, format_checker=Draft202012Validator.FORMAT_CHECKER
         )
@@ -467,6 +468,73 @@ def test_the_hot_path_refuses_date_times_the_calendar_refuses(value):
     )
 
     assert [e.kind.name for e in validator.iter_errors(value)] == ["format"]
+
+
+DATE_TIME_SHAPES = [
+    "2026-01-01T00:00:00Z",
+    "2026-01-01t00:00:00z",
+    "2026-01-01 00:00:00Z",
+    "2026-01-01T00:00:00",
+    "2026-01-01T00:00:00.Z",
+    "2026-01-01T00:00:00,5Z",
+    "2026-01-01T00:00Z",
+    "2026-01-01T00:00:00+0800",
+    "2026-01-01T00:00:00+08",
+    "2026-01-01T00:00:00.123456789+08:00",
+    "20260101T000000Z",
+    "2026-1-01T00:00:00Z",
+    "+2026-01-01T00:00:00Z",
+    "2026-01-01T00:00:00-00:00",
+    "2026-01-01T24:00:00Z",
+    "2016-12-31T23:59:60Z",
+    "2026-01-01T00:00:00Z\n",
+    "\uff12\uff10\uff12\uff16-01-01T00:00:00Z",
+    "2026-02-29T00:00:00Z",
+    "2026-01-01T00:00:00+24:00",
+    "2026-01-01T00:00:00Zjunk",
+    " 2026-01-01T00:00:00Z",
+    "2026-01-01T00:00:00.1234567890123456789012Z",
+]
+
+
+@pytest.mark.parametrize("value", [*DATE_TIME_SHAPES, *IMPOSSIBLE_DATE_TIMES])
+def test_the_date_time_format_is_at_least_as_strict_as_the_published_pattern(value):
+    # The worker compiles schemas without DATE_TIME_PATTERN (compiled.py): were the format
+    # check ever looser than the pattern, a value the published schema refuses would pass.
+    by_format = compile_schema({"type": "string", "format": "date-time"})
+    by_pattern = compile_schema({"type": "string", "pattern": DATE_TIME_PATTERN})
+
+    assert not by_format.is_valid(value) or by_pattern.is_valid(value)
+
+
+def test_the_hot_path_form_drops_only_the_date_time_pattern():
+    schema = {
+        "properties": {
+            "at": {
+                "type": "string",
+                "format": "date-time",
+                "pattern": DATE_TIME_PATTERN,
+            },
+            "both": {
+                "type": "string",
+                "format": "date-time",
+                "allOf": [{"pattern": "^2026"}, {"pattern": DATE_TIME_PATTERN}],
+            },
+            "sku": {"type": "string", "pattern": DATE_TIME_PATTERN},
+        }
+    }
+
+    assert without_date_time_patterns(schema) == {
+        "properties": {
+            "at": {"type": "string", "format": "date-time"},
+            "both": {
+                "type": "string",
+                "format": "date-time",
+                "allOf": [{"pattern": "^2026"}],
+            },
+            "sku": {"type": "string", "pattern": DATE_TIME_PATTERN},
+        }
+    }
 
 
 @pytest.mark.parametrize(
