@@ -80,15 +80,15 @@ def _accept(request: HttpRequest, endpoint: str) -> None:
     if source is None:
         write_key = decoding.write_key_in(document)
         source = _authenticate(write_key)
-    messages = decoding.messages(
+    events = decoding.count_messages(
         endpoint,
         document,
         body_size=len(body),
         max_event_bytes=settings.COLLECTOR_MAX_EVENT_BYTES,
     )
-    if not messages:
+    if not events:
         return  # an empty batch: nothing to hand on
-    _throttle(source.source_id, events=len(messages))
+    _throttle(source.source_id, events=events)
     batch = new_batch(
         source_id=source.source_id,
         plan_id=source.plan_id,

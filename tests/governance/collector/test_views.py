@@ -465,6 +465,35 @@ def test_it_accepts_many_small_messages_over_the_event_limit_together(
     assert response.status_code == 200
 
 
+def test_rejects_a_message_the_batch_context_takes_over_the_event_limit(
+    client, source, settings, ingest
+):
+    settings.COLLECTOR_MAX_EVENT_BYTES = 1024
+    small = {"type": "track", "event": "Small", "properties": {"n": 1}}
+    body = orjson.dumps(
+        {"batch": [small, {**small, "context": {}}], "context": {"blob": "x" * 1000}}
+    )
+
+    response = send(client, "batch", body, write_key=source.write_key)
+
+    error = assert_rejected(response, 413, "message_too_large")
+    assert error["details"] == {"index": 0, "limit": 1024}
+    assert ingest.batches() == []
+
+
+def test_rejects_a_batch_message_nested_deeper_than_can_be_measured(
+    client, source, settings
+):
+    settings.COLLECTOR_MAX_EVENT_BYTES = 1024
+    deep = b'{"type":"track","event":"Deep","properties":' + b'{"a":' * 300 + b"1"
+    body = b'{"batch":[{"type":"page"},' + deep + b"}" * 301 + b"]}" + b" " * 1024
+
+    response = send(client, "batch", body, write_key=source.write_key)
+
+    error = assert_rejected(response, 400, "invalid_envelope")
+    assert error["details"] == {"index": 1}
+
+
 def test_rejects_a_message_nested_deeper_than_can_be_measured(client, source, settings):
     settings.COLLECTOR_MAX_EVENT_BYTES = 1024
     deep = b'{"event": "Deep", "properties": ' + b'{"a":' * 300 + b"1" + b"}" * 301

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import pickle
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -14,6 +16,9 @@ from governance.pipeline.wire import (
     MAX_EVENT_NAME,
     MAX_MESSAGE_ID,
     check_envelope,
+    envelopes_pass,
+    largest_message_bound,
+    message_size,
     messages_of,
     parse_json,
     parse_timestamp,
@@ -303,104 +308,103 @@ def test_refuses_a_document_that_is_not_the_endpoints_shape(
 _TYPES = "alias, group, identify, page, screen, track"
 
 
-@pytest.mark.parametrize(
-    ("message", "problem"),
-    [
-        pytest.param({"type": "click"}, f"`type` must be one of {_TYPES}.", id="type"),
-        pytest.param({}, f"`type` must be one of {_TYPES}.", id="type-missing"),
-        pytest.param(
-            {"type": "track"},
-            "A track call needs `event`, a non-empty string.",
-            id="event-missing",
-        ),
-        pytest.param(
-            {"type": "track", "event": "  "},
-            "A track call needs `event`, a non-empty string.",
-            id="event-blank",
-        ),
-        pytest.param(
-            {"type": "track", "event": 7},
-            "A track call needs `event`, a non-empty string.",
-            id="event-not-a-string",
-        ),
-        pytest.param(
-            {"type": "track", "event": "x" * (MAX_EVENT_NAME + 1)},
-            "`event` is longer than 200 characters.",
-            id="event-too-long",
-        ),
-        pytest.param(
-            {"type": "page", "name": ["Home"]}, "`name` must be a string.", id="name"
-        ),
-        pytest.param(
-            {"type": "track", "event": "E", "properties": []},
-            "`properties` must be a JSON object.",
-            id="properties",
-        ),
-        pytest.param(
-            {"type": "identify", "traits": "vip"},
-            "`traits` must be a JSON object.",
-            id="traits",
-        ),
-        pytest.param(
-            {"type": "page", "context": 1},
-            "`context` must be a JSON object.",
-            id="context",
-        ),
-        pytest.param(
-            {"type": "page", "integrations": True},
-            "`integrations` must be a JSON object.",
-            id="integrations",
-        ),
-        pytest.param(
-            {"type": "page", "timestamp": "2024-05-18T09:30:00"},
-            "`timestamp` must be an RFC 3339 date-time with a zone, not "
-            "'2024-05-18T09:30:00'.",
-            id="timestamp-without-zone",
-        ),
-        pytest.param(
-            {"type": "page", "sentAt": 1716000000},
-            "`sentAt` must be an RFC 3339 date-time with a zone, not 1716000000.",
-            id="sent-at-a-number",
-        ),
-        pytest.param(
-            {"type": "page", "originalTimestamp": "yesterday"},
-            "`originalTimestamp` must be an RFC 3339 date-time with a zone, not "
-            "'yesterday'.",
-            id="original-timestamp",
-        ),
-        pytest.param(
-            {"type": "page", "timestamp": "x" * 100},
-            "`timestamp` must be an RFC 3339 date-time with a zone, not "
-            "'" + "x" * 59 + ".",
-            id="timestamp-quoted-at-most-60-characters",
-        ),
-        pytest.param(
-            {"type": "page", "messageId": 17},
-            "`messageId` must be a string of at most 200 characters.",
-            id="message-id-not-a-string",
-        ),
-        pytest.param(
-            {"type": "page", "messageId": "m" * (MAX_MESSAGE_ID + 1)},
-            "`messageId` must be a string of at most 200 characters.",
-            id="message-id-too-long",
-        ),
-        pytest.param(
-            {"type": "page", "userId": True},
-            "`userId` must be a string or a number.",
-            id="user-id-boolean",
-        ),
-        pytest.param(
-            {"type": "page", "userId": {"id": 1}},
-            "`userId` must be a string or a number.",
-            id="user-id-object",
-        ),
-        pytest.param(
-            {"type": "page", "anonymousId": 1.5},
-            "`anonymousId` must be a string or a number.",
-            id="anonymous-id-float",
-        ),
-    ],
-)
+REFUSED_ENVELOPES = [
+    pytest.param({"type": "click"}, f"`type` must be one of {_TYPES}.", id="type"),
+    pytest.param({}, f"`type` must be one of {_TYPES}.", id="type-missing"),
+    pytest.param(
+        {"type": "track"},
+        "A track call needs `event`, a non-empty string.",
+        id="event-missing",
+    ),
+    pytest.param(
+        {"type": "track", "event": "  "},
+        "A track call needs `event`, a non-empty string.",
+        id="event-blank",
+    ),
+    pytest.param(
+        {"type": "track", "event": 7},
+        "A track call needs `event`, a non-empty string.",
+        id="event-not-a-string",
+    ),
+    pytest.param(
+        {"type": "track", "event": "x" * (MAX_EVENT_NAME + 1)},
+        "`event` is longer than 200 characters.",
+        id="event-too-long",
+    ),
+    pytest.param(
+        {"type": "page", "name": ["Home"]}, "`name` must be a string.", id="name"
+    ),
+    pytest.param(
+        {"type": "track", "event": "E", "properties": []},
+        "`properties` must be a JSON object.",
+        id="properties",
+    ),
+    pytest.param(
+        {"type": "identify", "traits": "vip"},
+        "`traits` must be a JSON object.",
+        id="traits",
+    ),
+    pytest.param(
+        {"type": "page", "context": 1},
+        "`context` must be a JSON object.",
+        id="context",
+    ),
+    pytest.param(
+        {"type": "page", "integrations": True},
+        "`integrations` must be a JSON object.",
+        id="integrations",
+    ),
+    pytest.param(
+        {"type": "page", "timestamp": "2024-05-18T09:30:00"},
+        "`timestamp` must be an RFC 3339 date-time with a zone, not "
+        "'2024-05-18T09:30:00'.",
+        id="timestamp-without-zone",
+    ),
+    pytest.param(
+        {"type": "page", "sentAt": 1716000000},
+        "`sentAt` must be an RFC 3339 date-time with a zone, not 1716000000.",
+        id="sent-at-a-number",
+    ),
+    pytest.param(
+        {"type": "page", "originalTimestamp": "yesterday"},
+        "`originalTimestamp` must be an RFC 3339 date-time with a zone, not "
+        "'yesterday'.",
+        id="original-timestamp",
+    ),
+    pytest.param(
+        {"type": "page", "timestamp": "x" * 100},
+        "`timestamp` must be an RFC 3339 date-time with a zone, not '" + "x" * 59 + ".",
+        id="timestamp-quoted-at-most-60-characters",
+    ),
+    pytest.param(
+        {"type": "page", "messageId": 17},
+        "`messageId` must be a string of at most 200 characters.",
+        id="message-id-not-a-string",
+    ),
+    pytest.param(
+        {"type": "page", "messageId": "m" * (MAX_MESSAGE_ID + 1)},
+        "`messageId` must be a string of at most 200 characters.",
+        id="message-id-too-long",
+    ),
+    pytest.param(
+        {"type": "page", "userId": True},
+        "`userId` must be a string or a number.",
+        id="user-id-boolean",
+    ),
+    pytest.param(
+        {"type": "page", "userId": {"id": 1}},
+        "`userId` must be a string or a number.",
+        id="user-id-object",
+    ),
+    pytest.param(
+        {"type": "page", "anonymousId": 1.5},
+        "`anonymousId` must be a string or a number.",
+        id="anonymous-id-float",
+    ),
+]
+
+
+@pytest.mark.parametrize(("message", "problem"), REFUSED_ENVELOPES)
 def test_check_envelope_refuses_what_no_sample_can_be_made_of(message, problem):
     with pytest.raises(WireError) as caught:
         check_envelope(message)
@@ -408,55 +412,163 @@ def test_check_envelope_refuses_what_no_sample_can_be_made_of(message, problem):
     assert (caught.value.code, caught.value.message) == ("invalid_envelope", problem)
 
 
+PASSING_ENVELOPES = [
+    pytest.param({"type": "track", "event": "Order Completed"}, id="bare-track"),
+    pytest.param(
+        {"type": "track", "event": "x" * MAX_EVENT_NAME}, id="event-at-the-limit"
+    ),
+    pytest.param({"type": "page"}, id="page-without-name"),
+    pytest.param({"type": "screen", "name": "首页"}, id="screen-name"),
+    pytest.param({"type": "alias", "previousId": "a"}, id="alias"),
+    pytest.param({"type": "group", "traits": {}, "groupId": "g"}, id="group"),
+    pytest.param(
+        {
+            "type": "track",
+            "event": "E",
+            "properties": {},
+            "context": {},
+            "integrations": {},
+        },
+        id="empty-objects",
+    ),
+    pytest.param(
+        {"type": "track", "event": "E", "properties": None}, id="null-properties"
+    ),
+    pytest.param(
+        {
+            "type": "page",
+            "timestamp": "2024-05-18T09:30:00+08:00",
+            "sentAt": "2024-05-18T01:30:00Z",
+            "originalTimestamp": "2024-05-18T01:30:00.123Z",
+        },
+        id="timestamps",
+    ),
+    pytest.param(
+        {"type": "page", "messageId": "m" * MAX_MESSAGE_ID},
+        id="message-id-at-the-limit",
+    ),
+    pytest.param({"type": "page", "messageId": None}, id="message-id-null"),
+    pytest.param({"type": "page", "userId": 10086}, id="user-id-number"),
+    pytest.param(
+        {"type": "page", "userId": 2**70, "anonymousId": "a"}, id="user-id-huge"
+    ),
+    pytest.param(
+        {"type": "identify", "userId": None, "anonymousId": None}, id="no-identity"
+    ),
+]
+
+
+@pytest.mark.parametrize("message", PASSING_ENVELOPES)
+def test_check_envelope_passes_what_a_sample_can_be_made_of(message):
+    assert check_envelope(message) is None
+
+
+# The compiled batch check may refuse more than the Python checks (it then falls back to
+# them), never less: a batch it passes must pass `messages_of`.
+
+_PYTHON_ONLY = {
+    "user-id-number",
+    "user-id-huge",
+}  # numeric ids: left to the Python checks
+
+
+@pytest.mark.parametrize(("message", "problem"), REFUSED_ENVELOPES)
+def test_the_compiled_batch_check_refuses_every_broken_envelope(message, problem):
+    assert envelopes_pass("batch", {"batch": [{"type": "page"}, message]}) is False
+
+
+@pytest.mark.parametrize("message", PASSING_ENVELOPES)
+def test_the_compiled_batch_check_passes_plain_envelopes(request, message):
+    expected = request.node.callspec.id not in _PYTHON_ONLY
+
+    assert envelopes_pass("batch", {"batch": [message]}) is expected
+
+
 @pytest.mark.parametrize(
-    "message",
+    "document",
     [
-        pytest.param({"type": "track", "event": "Order Completed"}, id="bare-track"),
+        pytest.param({"batch": {}}, id="batch-not-a-list"),
+        pytest.param({"batch": [[]]}, id="item-not-an-object"),
+        pytest.param({"batch": [], "context": []}, id="batch-context-not-an-object"),
         pytest.param(
-            {"type": "track", "event": "x" * MAX_EVENT_NAME}, id="event-at-the-limit"
+            {"batch": [{"type": "page"}], "sentAt": "now"}, id="batch-sent-at"
         ),
-        pytest.param({"type": "page"}, id="page-without-name"),
-        pytest.param({"type": "screen", "name": "首页"}, id="screen-name"),
-        pytest.param({"type": "alias", "previousId": "a"}, id="alias"),
-        pytest.param({"type": "group", "traits": {}, "groupId": "g"}, id="group"),
+        pytest.param(
+            {"batch": [{"type": "page", "context": None}], "integrations": 1},
+            id="batch-integrations",
+        ),
+        pytest.param([{"type": "page"}], id="not-an-object"),
+    ],
+)
+def test_the_compiled_batch_check_refuses_a_broken_batch(document):
+    assert envelopes_pass("batch", document) is False
+
+
+def test_the_compiled_check_is_only_for_batches():
+    assert envelopes_pass("track", {"batch": [{"type": "page"}]}) is False
+
+
+_STAMP_PARTS = {
+    "year": ["0000", "0001", "1900", "2000", "2023", "2024", "9999"],
+    "month": ["00", "01", "02", "04", "12", "13"],
+    "day": ["00", "01", "28", "29", "30", "31", "32"],
+    "clock": ["00:00:00", "23:59:60", "23:59:61", "24:00:00", "12:60:00"],
+    "fraction": ["", ".1", ".123456789", ".1234567890", "."],
+    "zone": ["Z", "z", "+00:00", "-23:59", "+24:00", "+05:60", "+0500", ""],
+}
+
+
+def test_the_compiled_check_reads_timestamps_exactly_as_parse_timestamp():
+    disagreements = []
+    for year, month, day, clock, fraction, zone in itertools.product(
+        *_STAMP_PARTS.values()
+    ):
+        for separator in ("T", "t", " "):
+            text = f"{year}-{month}-{day}{separator}{clock}{fraction}{zone}"
+            for value in (text, text + "\n", text.replace("1", "\u0661")):
+                passes = envelopes_pass("batch", {"batch": [], "sentAt": value})
+                if passes != (parse_timestamp(value) is not None):
+                    disagreements.append(value)
+
+    assert disagreements == []
+
+
+def test_the_compiled_check_refuses_an_event_name_that_strips_to_nothing():
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    names = [*spaces, "".join(spaces)]
+
+    passed = [
+        name
+        for name in names
+        if envelopes_pass("batch", {"batch": [{"type": "track", "event": name}]})
+    ]
+
+    assert passed == []
+    assert envelopes_pass("batch", {"batch": [{"type": "track", "event": " a "}]})
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        pytest.param({"batch": [{"type": "page", "name": "x" * 50}]}, id="no-defaults"),
         pytest.param(
             {
-                "type": "track",
-                "event": "E",
-                "properties": {},
-                "context": {},
-                "integrations": {},
-            },
-            id="empty-objects",
-        ),
-        pytest.param(
-            {"type": "track", "event": "E", "properties": None}, id="null-properties"
-        ),
-        pytest.param(
-            {
-                "type": "page",
-                "timestamp": "2024-05-18T09:30:00+08:00",
+                "batch": [
+                    {"type": "page", "context": {"a": "x" * 30}},
+                    {"type": "page"},
+                ],
+                "context": {"b": "y" * 40},
+                "integrations": {"All": True},
                 "sentAt": "2024-05-18T01:30:00Z",
-                "originalTimestamp": "2024-05-18T01:30:00.123Z",
             },
-            id="timestamps",
-        ),
-        pytest.param(
-            {"type": "page", "messageId": "m" * MAX_MESSAGE_ID},
-            id="message-id-at-the-limit",
-        ),
-        pytest.param({"type": "page", "messageId": None}, id="message-id-null"),
-        pytest.param({"type": "page", "userId": 10086}, id="user-id-number"),
-        pytest.param(
-            {"type": "page", "userId": 2**70, "anonymousId": "a"}, id="user-id-huge"
-        ),
-        pytest.param(
-            {"type": "identify", "userId": None, "anonymousId": None}, id="no-identity"
+            id="merged-defaults",
         ),
     ],
 )
-def test_check_envelope_passes_what_a_sample_can_be_made_of(message):
-    assert check_envelope(message) is None
+def test_the_size_bound_is_never_below_a_merged_message(document):
+    largest = max(message_size(m) for m in messages_of("batch", document))
+
+    assert largest <= largest_message_bound(document)
 
 
 def test_envelope_problems_of_a_batch_name_the_message():
