@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import gzip
+import json
 from datetime import UTC, datetime
 
 import orjson
 import pytest
 import time_machine
+from kombu.serialization import registry
 
 from tests.governance.collector.conftest import basic, error_of, send
 from tracking.models import rotate_write_key
@@ -95,6 +97,20 @@ def test_it_forwards_big_integers_and_chinese_text_unchanged(
     assert response.status_code == 200
     [batch] = ingest.batches()
     assert batch["body"].encode() == EXACT
+
+
+def test_it_enqueues_json_that_workers_accept(client, source, ingest, settings):
+    response = send(client, "track", EXACT, write_key=source.write_key)
+
+    assert response.status_code == 200
+    message = ingest.queue.get(block=False)
+    message.ack()
+    assert message.content_type == "application/json"
+    assert (
+        registry.name_to_type[settings.CELERY_ACCEPT_CONTENT[0]] == "application/json"
+    )
+    _args, kwargs, _embed = json.loads(message.body)
+    assert kwargs["batch"]["body"].encode() == EXACT
 
 
 @pytest.mark.parametrize(
