@@ -115,7 +115,9 @@ def _print_steps(
         f"  counted {totals['counted']:,}, duplicates dropped {totals['duplicates']:,}; "
         f"rows: {totals['seen_rows']:,} seen-message marks, "
         f"{totals['window_rows']:,} window counts, "
-        f"{totals['sample_rows']:,} recent samples"
+        f"{totals['sample_rows']:,} recent samples, "
+        f"{totals['type_rows']:,} observed types from "
+        f"{totals['pending_folded']:,} pending rows in {totals['folds']:,} folds"
     )
 
 

@@ -6,6 +6,7 @@ import os
 from datetime import timedelta
 
 from celery import Celery
+from django.conf import settings
 
 # Only the queue names: importing governance's tasks or models here would load Django apps
 # before settings are ready.
@@ -20,10 +21,16 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_routes = {
     "governance.tasks.process_batch": {"queue": Queue.INGEST.value},
     "governance.tasks.purge_ingest_state": {"queue": Queue.MAINTENANCE.value},
+    "governance.tasks.fold_observed_types": {"queue": Queue.MAINTENANCE.value},
 }
 
 # Every periodic job, in one place.
 app.conf.beat_schedule = {
+    "fold-observed-types": {
+        "task": "governance.tasks.fold_observed_types",
+        "schedule": timedelta(seconds=settings.PIPELINE_TYPES_FOLD_SECONDS),
+        "options": {"queue": Queue.MAINTENANCE.value, "expires": 60},
+    },
     "purge-ingest-state": {
         "task": "governance.tasks.purge_ingest_state",
         "schedule": timedelta(minutes=10),

@@ -171,6 +171,8 @@ COLLECTOR_KEY_CACHE_SECONDS = env_int("COLLECTOR_KEY_CACHE_SECONDS", default=300
 INGEST_MAX_RETRIES = env_int("INGEST_MAX_RETRIES", default=5)
 # How often a worker looks for a newly published version (seconds).
 PIPELINE_PLAN_REFRESH_SECONDS = env_int("PIPELINE_PLAN_REFRESH_SECONDS", default=2)
+# Observed types reach ObservedType through pending rows folded on beat this often.
+PIPELINE_TYPES_FOLD_SECONDS = env_int("PIPELINE_TYPES_FOLD_SECONDS", default=5)
 # A client timestamp further ahead of or behind the server than this is clock skew.
 PIPELINE_MAX_FUTURE_SECONDS = env_int("PIPELINE_MAX_FUTURE_SECONDS", default=600)
 PIPELINE_MAX_PAST_SECONDS = env_int("PIPELINE_MAX_PAST_SECONDS", default=7 * 86400)

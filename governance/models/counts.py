@@ -181,6 +181,32 @@ class ObservedType(models.Model):
         return f"{self.event_name} {self.path}: {self.json_type}"
 
 
+class PendingTypes(models.Model):
+    """Observed types of one batch, one row per event, app version and set of (path, type)
+    pairs, waiting to be added to `ObservedType`.
+
+    A batch appends these rows in its own transaction (so they count exactly once) instead of
+    upserting a row per property path: a hundred samples touch about a thousand `ObservedType`
+    rows, which cost more than everything else a batch writes. `type_rollup` claims them a few
+    thousand at a time, adds them up and deletes them, in one transaction.
+    """
+
+    plan = _plan()
+    event_name = _event_name()
+    app_version = _app_version()
+    # JSON: [[pointer, JSON type], …] as the samples had them.
+    pairs = models.TextField(_("paths and types"))
+    count = models.PositiveIntegerField(_("samples"))
+    seen_at = models.DateTimeField(_("seen at"))
+
+    class Meta:
+        verbose_name = _("pending observed types")
+        verbose_name_plural = _("pending observed types")
+
+    def __str__(self) -> str:
+        return f"{self.event_name} {self.app_version}: {self.count}"
+
+
 class LastSeen(models.Model):
     """When an event last arrived from a source, and from which app version."""
 

@@ -56,6 +56,14 @@ class TypeKey(NamedTuple):
     json_type: str
 
 
+class ShapeKey(NamedTuple):
+    """Samples of one event and app version whose properties had these (path, type) pairs."""
+
+    event_name: str
+    app_version: str
+    pairs: tuple[tuple[str, str], ...]
+
+
 class SeenKey(NamedTuple):
     message_type: str
     event_name: str
@@ -72,7 +80,7 @@ class BatchFold:
     at: datetime
     windows: dict[WindowKey, WindowCounts] = field(default_factory=dict)
     violations: dict[ViolationKey, ViolationTally] = field(default_factory=dict)
-    types: dict[TypeKey, int] = field(default_factory=dict)
+    shapes: dict[ShapeKey, int] = field(default_factory=dict)
     last_seen: dict[SeenKey, str] = field(default_factory=dict)  # -> app version
     samples: list[SampleRow] = field(default_factory=list)
 
@@ -164,14 +172,22 @@ def _fill(
             personal=row[4],
         )
         result.last_seen[SeenKey(message_type, event_name)] = app_version
-    # TRICKY: about a thousand keys per batch: plain tuples here (equal to TypeKey and hashed
-    # alike), without a constructor call per key.
-    merged: dict[Any, int] = result.types
-    get = merged.get
     for (event_name, app_version, list_id), count in types.items():
-        for path, json_type in type_lists[list_id]:
+        key = ShapeKey(event_name, app_version, type_lists[list_id])
+        result.shapes[key] = result.shapes.get(key, 0) + count
+
+
+def expand_shapes(shapes: Iterable[tuple[ShapeKey, int]]) -> dict[TypeKey, int]:
+    """Samples per event, path, app version and JSON type, from counts per shape."""
+    # TRICKY: thousands of keys per call: plain tuples (equal to TypeKey and hashed alike),
+    # without a constructor call per key.
+    merged: dict[Any, int] = {}
+    get = merged.get
+    for (event_name, app_version, pairs), count in shapes:
+        for path, json_type in pairs:
             type_key = (event_name, path, app_version, json_type)
             merged[type_key] = get(type_key, 0) + count
+    return merged
 
 
 def _tally(result: BatchFold, verdict: Verdict, violation: Any) -> ViolationTally:

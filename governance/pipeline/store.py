@@ -17,13 +17,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
 from django.db import connection
 from django.utils import timezone
 
 from governance.models import (
     DeadLetterBatch,
     LastSeen,
-    ObservedType,
+    PendingTypes,
     ProcessedBatch,
     RecentSample,
     SeenMessage,
@@ -35,7 +36,13 @@ from governance.pipeline.aggregate import (
     BatchFold,
     ViolationKey,
 )
-from governance.pipeline.upserts import insert, table_name, update_many, upsert
+from governance.pipeline.upserts import (
+    append,
+    insert,
+    table_name,
+    update_many,
+    upsert,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -181,21 +188,21 @@ def _top_up_examples(wanting: dict[int, list[dict[str, Any]]]) -> None:
 
 
 def _write_types(plan_id: int, fold: BatchFold) -> None:
+    # Appended, not upserted: `type_rollup` adds them to ObservedType (see PendingTypes).
     at = _dt(fold.at)
-    rows = sorted(
-        (plan_id, event_name, path, app_version, json_type, count, at, at)
-        for (event_name, path, app_version, json_type), count in fold.types.items()
-    )
-    upsert(
-        ObservedType,
-        ["plan_id", "event_name", "path", "app_version", "json_type", "count"]
-        + ["first_seen", "last_seen"],
+    rows = [
+        (plan_id, key.event_name, key.app_version, _pairs_json(key.pairs), count, at)
+        for key, count in fold.shapes.items()
+    ]
+    append(
+        PendingTypes,
+        ["plan_id", "event_name", "app_version", "pairs", "count", "seen_at"],
         rows,
-        conflict=["plan_id", "event_name", "path", "app_version", "json_type"],
-        add=["count"],
-        greatest=["last_seen"],
-        least=["first_seen"],
     )
+
+
+def _pairs_json(pairs: tuple[tuple[str, str], ...]) -> str:
+    return orjson.dumps(pairs).decode()
 
 
 def _write_last_seen(plan_id: int, source_id: int, fold: BatchFold) -> None:

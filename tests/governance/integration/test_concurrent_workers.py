@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from governance.models import ObservedType, ProcessedBatch, ViolationCount
+from governance.pipeline.type_rollup import fold_pending_types
 from governance.tasks import enqueue_batch
 from tests.governance.integration.plans import VIEWED, VIEWED_PROPERTIES
 from tests.governance.integration.samples import (
@@ -55,6 +56,7 @@ def test_workers_colliding_on_the_same_rows_lose_no_increment(services, broker, 
     assert list(
         ViolationCount.objects.values_list("kind", "keyword", "path", "count")
     ) == [("schema", "type", "/properties/quantity", total)]
+    fold_pending_types()
     assert dict(
         ObservedType.objects.filter(path="/properties/quantity").values_list(
             "json_type", "count"

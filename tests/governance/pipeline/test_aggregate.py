@@ -13,6 +13,7 @@ from governance.pipeline.aggregate import (
     ViolationKey,
     WindowCounts,
     WindowKey,
+    expand_shapes,
     fold,
     window_start,
 )
@@ -126,7 +127,7 @@ def test_window_start_is_the_start_of_the_five_minute_window(moment, expected):
 def test_an_empty_batch_folds_to_nothing():
     result = _fold([])
 
-    assert (result.windows, result.violations, result.types) == ({}, {}, {})
+    assert (result.windows, result.violations, result.shapes) == ({}, {}, {})
     assert (result.last_seen, result.samples, result.at) == ({}, [], AT)
 
 
@@ -280,7 +281,7 @@ def test_observed_types_are_counted_per_event_path_app_version_and_type():
             json_type=json_type,
         )
 
-    assert result.types == {
+    assert expand_shapes(result.shapes.items()) == {
         key("/properties/price", "number"): 2,
         key("/properties/sku", "string"): 1,
         key("/properties/price", "string"): 1,

@@ -21,6 +21,7 @@ from governance.models import (
 )
 from governance.pipeline import process
 from governance.pipeline.process import BatchResult, SampleClock, process_batch
+from governance.pipeline.type_rollup import fold_pending_types
 from governance.pipeline.validators import PlanCache
 from tests.factories import SourceFactory
 from tests.governance.pipeline.batches import (
@@ -61,6 +62,8 @@ def clock(monkeypatch):
 
 
 def _counts():
+    # Observed types reach their counters through pending rows, folded on beat.
+    fold_pending_types()
     """Every counter row, comparable across runs."""
     return {
         "windows": sorted(

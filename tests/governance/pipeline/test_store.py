@@ -20,6 +20,7 @@ from governance.models import (
 )
 from governance.pipeline import store
 from governance.pipeline.aggregate import fold
+from governance.pipeline.type_rollup import fold_pending_types
 from governance.pipeline.validate import Verdict, Violation
 from tests.factories import SourceFactory
 
@@ -180,6 +181,7 @@ def test_counts_add_up_across_batches(source):
     assert list(
         ViolationCount.objects.values_list("kind", "path", "count", "first_seen")
     ) == [("schema", "/properties/price", 2, AT)]
+    assert fold_pending_types() == 3
     assert list(
         ObservedType.objects.order_by("app_version").values_list(
             "app_version", "json_type", "count", "first_seen", "last_seen"

@@ -1,0 +1,103 @@
+"""Pending observed types added to `ObservedType`: claimed, summed, upserted and deleted at once.
+
+I/O. Batches append their observed types as `PendingTypes` rows (one per event, app version and
+set of paths and types); this folds them into the per-path counters. Claiming deletes the rows
+in the same transaction as the upsert that adds them, so each is added exactly once, and
+concurrent runs skip each other's rows on PostgreSQL (`FOR UPDATE SKIP LOCKED`) or wait for the
+write lock on SQLite. Runs on beat (`fold_observed_types`) every
+`PIPELINE_TYPES_FOLD_SECONDS`: observed types lag the window counts by about that much.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from django.db import connection, transaction
+
+from governance.models import ObservedType, PendingTypes
+from governance.pipeline.aggregate import ShapeKey, expand_shapes
+from governance.pipeline.upserts import table_name, upsert
+
+CLAIM = 5_000  # pending rows per transaction
+MAX_ROUNDS = 20  # transactions per call: a large backlog is left to the next run
+
+
+def fold_pending_types(*, claim: int = CLAIM, max_rounds: int = MAX_ROUNDS) -> int:
+    """Add pending observed types to ObservedType; returns how many pending rows it folded."""
+    folded = 0
+    for _ in range(max_rounds):
+        with transaction.atomic():
+            rows = _claim(claim)
+            _add(rows)
+        folded += len(rows)
+        if len(rows) < claim:
+            break
+    return folded
+
+
+def _claim(limit: int) -> list[tuple[Any, ...]]:
+    table = table_name(PendingTypes)
+    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    # Identifiers come from model metadata; the limit is a parameter.
+    sql = (
+        f"DELETE FROM {table} WHERE id IN "  # noqa: S608
+        f"(SELECT id FROM {table} ORDER BY id LIMIT %s{lock}) "
+        "RETURNING plan_id, event_name, app_version, pairs, count, seen_at"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [limit])
+        return cursor.fetchall()
+
+
+def _add(rows: list[tuple[Any, ...]]) -> None:
+    by_plan: dict[int, list[tuple[ShapeKey, int]]] = {}
+    first: dict[tuple[int, str, str], Any] = {}
+    last: dict[tuple[int, str, str], Any] = {}
+    for plan_id, event_name, app_version, pairs, count, seen_at in rows:
+        shape = ShapeKey(
+            event_name, app_version, tuple(map(tuple, orjson.loads(pairs)))
+        )
+        by_plan.setdefault(plan_id, []).append((shape, count))
+        moment = _moment(seen_at)
+        key = (plan_id, event_name, app_version)
+        first[key] = min(first.get(key, moment), moment)
+        last[key] = max(last.get(key, moment), moment)
+    # Adapted once per event and app version: thousands of rows share a few dozen moments.
+    seen = {key: (_db(first[key]), _db(last[key])) for key in first}
+    upserted = []
+    for plan_id, shapes in by_plan.items():
+        for (event_name, path, app_version, json_type), count in expand_shapes(
+            shapes
+        ).items():
+            upserted.append(
+                (plan_id, event_name, path, app_version, json_type, count)
+                + seen[plan_id, event_name, app_version]
+            )
+    # Sorted by key, as every upsert of the pipeline: concurrent runs lock rows in one order.
+    upserted.sort()
+    upsert(
+        ObservedType,
+        ["plan_id", "event_name", "path", "app_version", "json_type", "count"]
+        + ["first_seen", "last_seen"],
+        upserted,
+        conflict=["plan_id", "event_name", "path", "app_version", "json_type"],
+        add=["count"],
+        greatest=["last_seen"],
+        least=["first_seen"],
+    )
+
+
+def _moment(value: Any) -> Any:
+    # What the driver returns for a datetime column: an aware datetime on PostgreSQL, a naive
+    # UTC one on SQLite (Django registers converters for declared types; text if not).
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value
+
+
+def _db(value: Any) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
