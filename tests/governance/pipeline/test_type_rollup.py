@@ -104,7 +104,8 @@ def test_a_failed_fold_leaves_the_pending_rows_for_the_next_run(monkeypatch):
     _pending(plan, PRICE, count=3)
 
     def broken(*args, **kwargs):
-        raise RuntimeError("the database went away")
+        message = "the database went away"
+        raise RuntimeError(message)
 
     monkeypatch.setattr(type_rollup, "upsert", broken)
     with pytest.raises(RuntimeError):
