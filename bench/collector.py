@@ -7,7 +7,8 @@ real app under gunicorn (runserver when gunicorn is not installed) pinned to one
 client processes on the other cores posting uncompressed batch bodies of 100 events with a
 valid write key, each in a closed loop, for each client count in turn. Prints events/s, its
 ratio to raw parsing of the same bodies (target >= 0.3x) and p50/p99 latency (target p99 <
-50 ms). Then, with a Celery worker (`-Q ingest --concurrency 1`) under a steady paced load,
+50 ms), and the server's CPU time per request (what one busy core would take, less
+sensitive to the machine's other load). Then, with a Celery worker (`-Q ingest --concurrency 1`) under a steady paced load,
 posts a probe sample every second and polls WindowCount until its count is visible (target:
 within 5 s of its 200).
 """
@@ -18,10 +19,11 @@ import argparse
 import http.client
 import multiprocessing
 import os
+import subprocess
 import sys
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +48,9 @@ class Setup:
     broker: str  # a redis:// URL, or filesystem://
     server_cores: set[int]
     client_cores: set[int]
+    web: subprocess.Popen[bytes] | None = (
+        None  # the collector's process, for its CPU time
+    )
 
 
 def _arguments() -> argparse.Namespace:
@@ -137,6 +142,8 @@ def _run(args: argparse.Namespace, setup: Setup, services: Services) -> None:
             cores=setup.server_cores,
         )
         target = Target(port=port, write_key=fixture.write_key)
+        setup = replace(setup, web=dict(services.started)["web"])
+        _warm_up(target, corpus)
         print(environment.machine())
         print(f"{environment.database_label()}, broker {setup.broker}")
         print(f"Server: {server} on CPU {sorted(setup.server_cores)}")
@@ -145,11 +152,22 @@ def _run(args: argparse.Namespace, setup: Setup, services: Services) -> None:
         print("\n3. Collector under load")
         print(f"  raw parse (orjson.loads, this process) {base.rate:>9,.0f} events/s")
         for clients in args.client_counts:
-            seen = _load(target, corpus, setup, clients=clients, args=args)
-            _print_load(seen, args.seconds, base.rate, clients)
+            seen, cpu = _load(target, corpus, setup, clients=clients, args=args)
+            _print_load(seen, args.seconds, base.rate, clients, cpu_per_request=cpu)
         _freshness(args, setup, services, target, fixture.plan_id, corpus)
     finally:
         delete_fixture(fixture)
+
+
+def _warm_up(target: Target, corpus: Corpus, requests: int = 50) -> None:
+    """A few requests first: the server's first ones import modules and open connections,
+    which no measurement should count."""
+    from load import post
+
+    connection = http.client.HTTPConnection("127.0.0.1", target.port, timeout=30)
+    for body in corpus.bodies[:requests]:
+        post(connection, target, body)
+    connection.close()
 
 
 def _now() -> datetime:
@@ -163,12 +181,16 @@ def _load(
     *,
     clients: int,
     args: argparse.Namespace,
-) -> Requests:
+) -> tuple[Requests, float | None]:
+    """What the clients saw in the measured window, and the server's CPU seconds per request
+    over the whole run (None where the platform cannot tell)."""
     from django.db import connections
     from load import run_clients
+    from services import cpu_seconds
 
     connections.close_all()  # the clients are forked: they must not share a connection
     warmup = 1.0 if args.quick else 2.0
+    cpu_before = cpu_seconds(setup.web) if setup.web else None
     started = time.time()
     seen = run_clients(
         target,
@@ -178,10 +200,22 @@ def _load(
         events_per_body=EVENTS_PER_BODY,
         cores=setup.client_cores,
     )
-    return seen.window(started + warmup, started + warmup + args.seconds)
+    cpu_after = cpu_seconds(setup.web) if setup.web else None
+    answered = sum(seen.statuses.values())
+    cpu = None
+    if cpu_before is not None and cpu_after is not None and answered:
+        cpu = (cpu_after - cpu_before) / answered
+    return seen.window(started + warmup, started + warmup + args.seconds), cpu
 
 
-def _print_load(seen: Requests, seconds: float, baseline: float, clients: int) -> None:
+def _print_load(
+    seen: Requests,
+    seconds: float,
+    baseline: float,
+    clients: int,
+    *,
+    cpu_per_request: float | None,
+) -> None:
     rate = seen.events() / seconds
     ratio = rate / baseline
     p50, p99 = seen.percentile(0.50), seen.percentile(0.99)
@@ -192,6 +226,13 @@ def _print_load(seen: Requests, seconds: float, baseline: float, clients: int) -
         f"p50 {1000 * p50:6.1f} ms, p99 {1000 * p99:6.1f} ms ({latency_ok}), "
         f"answers {dict(sorted(seen.statuses.items()))}"
     )
+    if cpu_per_request:
+        # Less sensitive to the machine's other load than the closed-loop rate above.
+        per_core = EVENTS_PER_BODY / cpu_per_request
+        print(
+            f"    server CPU {1000 * cpu_per_request:.2f} ms per request: "
+            f"{per_core:,.0f} events/s per core busy, {per_core / baseline:.3f}x parse"
+        )
 
 
 # --------------------------------------------------------------------------------------------

@@ -148,6 +148,24 @@ def _answers(port: int) -> bool:
         connection.close()
 
 
+def cpu_seconds(process: subprocess.Popen[bytes]) -> float | None:
+    """CPU time (user + system) used so far by a process and its direct children (gunicorn's
+    workers); None where /proc cannot tell (not Linux)."""
+    pids = [process.pid]
+    try:
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text()
+        pids += [int(pid) for pid in children.split()]
+        return sum(_cpu_of(pid) for pid in pids)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _cpu_of(pid: int) -> float:
+    # Fields after the command name: utime and stime are the 12th and 13th (clock ticks).
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def start_worker(services: Services) -> subprocess.Popen[bytes]:
     """A Celery worker on the ingest queue, one process, as the issue's freshness check runs it."""
     command = [sys.executable, "-m", "celery", "-A", "config", "worker"]
