@@ -99,11 +99,13 @@ def fold(
     mask: Callable[[Verdict, dict[str, Any]], dict[str, Any]],
     samples_per_event: int,
     keep_sample: Callable[[Verdict], bool] | None = None,
+    has_examples: Callable[[ViolationKey], bool] | None = None,
 ) -> BatchFold:
     """Fold (verdict, raw message) pairs; `mask` is called only for kept examples and samples.
 
     A sample is kept for QA while its event and validity have fewer than `samples_per_event`
-    in this batch and `keep_sample` (if given) agrees.
+    in this batch and `keep_sample` (if given) agrees. Examples are kept for a violation
+    unless `has_examples` (if given) says its row already holds all it keeps.
     """
     # TRICKY: this loop runs once per sample, so it counts into plain tuples and lists and
     # builds the keyed dataclasses once per distinct key at the end.
@@ -126,7 +128,9 @@ def fold(
             type_key = (verdict.event_name, verdict.app_version, id(verdict.types))
             types[type_key] = types.get(type_key, 0) + 1
         masked = (
-            _examples(result, verdict, message, mask) if verdict.violations else None
+            _examples(result, verdict, message, mask, has_examples)
+            if verdict.violations
+            else None
         )
         slot = (verdict.event_name, verdict.valid)
         if kept.get(slot, 0) < samples_per_event and (
@@ -145,11 +149,14 @@ def _examples(
     verdict: Verdict,
     message: dict[str, Any],
     mask: Callable[[Verdict, dict[str, Any]], dict[str, Any]],
+    has_examples: Callable[[ViolationKey], bool] | None,
 ) -> dict[str, Any] | None:
     masked: dict[str, Any] | None = None
     for violation in verdict.violations:
-        tally = _tally(result, verdict, violation)
-        if len(tally.examples) < EXAMPLES_PER_VIOLATION:
+        key, tally = _tally(result, verdict, violation)
+        if len(tally.examples) < EXAMPLES_PER_VIOLATION and not (
+            has_examples is not None and has_examples(key)
+        ):
             masked = masked or mask(verdict, message)
             tally.examples.append(masked)
     return masked
@@ -190,7 +197,9 @@ def expand_shapes(shapes: Iterable[tuple[ShapeKey, int]]) -> dict[TypeKey, int]:
     return merged
 
 
-def _tally(result: BatchFold, verdict: Verdict, violation: Any) -> ViolationTally:
+def _tally(
+    result: BatchFold, verdict: Verdict, violation: Any
+) -> tuple[ViolationKey, ViolationTally]:
     key = ViolationKey(
         verdict.message_type,
         verdict.event_name,
@@ -204,4 +213,4 @@ def _tally(result: BatchFold, verdict: Verdict, violation: Any) -> ViolationTall
         tally = result.violations[key] = ViolationTally()
     tally.count += 1
     tally.message = violation.message
-    return tally
+    return key, tally

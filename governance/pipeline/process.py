@@ -20,6 +20,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from governance.errors import TransientError
 from governance.models import ProcessedBatch
 from governance.pipeline import aggregate, store, wire
+from governance.pipeline.aggregate import ViolationKey
 from governance.pipeline.batch import BatchPayload
 from governance.pipeline.compiled import CompiledPlan
 from governance.pipeline.masking import masked_message
@@ -54,7 +55,44 @@ class SampleClock:
         return True
 
 
+class ExampleLedger:
+    """Violation rows known to hold all their examples, per process, forgotten every so often.
+
+    A row keeps its first few masked examples; once it has them, masking more samples for it
+    is wasted work. Forgetting (every `ttl` seconds) bounds memory and lets a row that was
+    deleted and made again get examples.
+    """
+
+    def __init__(
+        self, *, ttl: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._ttl = ttl
+        self._clock = clock
+        self._since = clock()
+        self._complete: set[tuple[Any, ...]] = set()
+
+    def has_examples(self, scope: tuple[int, int], key: ViolationKey) -> bool:
+        return (*scope, *key) in self._complete
+
+    def clear(self) -> None:
+        self._complete.clear()
+        self._since = self._clock()
+
+    def add(self, scope: tuple[int, int], keys: set[ViolationKey]) -> None:
+        now = self._clock()
+        if now - self._since > self._ttl or len(self._complete) > 100_000:
+            self._complete.clear()
+            self._since = now
+        self._complete.update((*scope, *key) for key in keys)
+
+
 _sample_clock = SampleClock(interval=settings.SAMPLES_INTERVAL_SECONDS)
+_examples = ExampleLedger(ttl=600)
+
+
+def example_ledger() -> ExampleLedger:
+    """This process's ledger of violation rows that have all their examples."""
+    return _examples
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,6 +147,7 @@ def _count_once(
     received_at: datetime,
 ) -> BatchResult:
     source_id = batch["source_id"]
+    scope = (batch["plan_id"], source_id)
     digests = [_digest(v) for v in verdicts]
     with transaction.atomic():
         claimed = store.claim_batch(
@@ -137,13 +176,18 @@ def _count_once(
             keep_sample=lambda verdict: _sample_clock.admits(
                 (source_id, verdict.event_name, verdict.valid)
             ),
+            has_examples=lambda key: _examples.has_examples(scope, key),
         )
-        store.write_fold(plan_id=batch["plan_id"], source_id=source_id, fold=fold)
+        complete = store.write_fold(
+            plan_id=batch["plan_id"], source_id=source_id, fold=fold
+        )
         duplicates = len(messages) - len(kept)
         if duplicates:
             ProcessedBatch.objects.filter(batch_id=batch["batch_id"]).update(
                 duplicates=duplicates
             )
+    # Only once committed: a rolled-back top-up must not be remembered.
+    _examples.add(scope, complete)
     return BatchResult(
         samples=len(messages),
         counted=len(kept),

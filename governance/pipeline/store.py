@@ -103,13 +103,17 @@ def new_message_digests(
     return {row[0] for row in returned}
 
 
-def write_fold(*, plan_id: int, source_id: int, fold: BatchFold) -> None:
-    """Add a folded batch to the counters, top up violation examples, keep recent samples."""
+def write_fold(*, plan_id: int, source_id: int, fold: BatchFold) -> set[ViolationKey]:
+    """Add a folded batch to the counters, top up violation examples, keep recent samples.
+
+    Returns the batch's violations whose rows now hold every example they keep.
+    """
     _write_windows(plan_id, source_id, fold)
-    _write_violations(plan_id, source_id, fold)
+    complete = _write_violations(plan_id, source_id, fold)
     _write_types(plan_id, fold)
     _write_last_seen(plan_id, source_id, fold)
     _write_samples(plan_id, source_id, fold)
+    return complete
 
 
 def _write_windows(plan_id: int, source_id: int, fold: BatchFold) -> None:
@@ -141,7 +145,9 @@ def _write_windows(plan_id: int, source_id: int, fold: BatchFold) -> None:
     )
 
 
-def _write_violations(plan_id: int, source_id: int, fold: BatchFold) -> None:
+def _write_violations(
+    plan_id: int, source_id: int, fold: BatchFold
+) -> set[ViolationKey]:
     at = _dt(fold.at)
     rows = sorted(
         (plan_id, source_id, k.message_type, k.event_name, k.app_version, k.kind)
@@ -161,30 +167,40 @@ def _write_violations(plan_id: int, source_id: int, fold: BatchFold) -> None:
         returning="id, example_count, " + ", ".join(_VIOLATION_KEY[2:]),
     )
     # RETURNING promises no order: match rows back by their key.
-    wanting = {}
-    for row_id, count, *key in returned:
-        tally = fold.violations[ViolationKey(*key)]
-        if count < EXAMPLES_PER_VIOLATION and tally.examples:
-            wanting[row_id] = tally.examples
-    _top_up_examples(wanting)
+    wanting: dict[int, tuple[ViolationKey, list[dict[str, Any]]]] = {}
+    complete = set()
+    for row_id, count, *values in returned:
+        key = ViolationKey(*values)
+        tally = fold.violations[key]
+        if count >= EXAMPLES_PER_VIOLATION:
+            complete.add(key)
+        elif tally.examples:
+            wanting[row_id] = (key, tally.examples)
+    return complete | _top_up_examples(wanting)
 
 
-def _top_up_examples(wanting: dict[int, list[dict[str, Any]]]) -> None:
+def _top_up_examples(
+    wanting: dict[int, tuple[ViolationKey, list[dict[str, Any]]]],
+) -> set[ViolationKey]:
     # TRICKY: the upsert above holds these rows' locks until the transaction ends, so this
     # read-append-write cannot race another worker. It happens only until a row has its five.
     if not wanting:
-        return
+        return set()
     current = dict(
         ViolationCount.objects.filter(id__in=wanting).values_list("id", "examples")
     )
     field = ViolationCount._meta.get_field("examples")
     rows = []
-    for row_id, new in sorted(wanting.items()):
+    complete = set()
+    for row_id, (key, new) in sorted(wanting.items()):
         examples = (list(current.get(row_id) or []) + new)[:EXAMPLES_PER_VIOLATION]
         rows.append(
             (field.get_db_prep_value(examples, connection), len(examples), row_id)
         )
+        if len(examples) >= EXAMPLES_PER_VIOLATION:
+            complete.add(key)
     update_many(ViolationCount, ["examples", "example_count"], rows)
+    return complete
 
 
 def _write_types(plan_id: int, fold: BatchFold) -> None:

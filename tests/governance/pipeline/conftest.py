@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from governance.pipeline.process import example_ledger
 from governance.pipeline.validators import plan_cache
 from tests.factories import (
     EventFactory,
@@ -19,10 +20,13 @@ from tracking.publishing import publish_version
 
 @pytest.fixture(autouse=True)
 def _fresh_plan_cache():
-    """The worker's cache is per process: a version compiled in one test must not leak."""
+    """The worker's caches are per process: what one test compiled or learnt must not leak
+    (ids are reused once a test's transaction is rolled back)."""
     plan_cache().clear()
+    example_ledger().clear()
     yield
     plan_cache().clear()
+    example_ledger().clear()
 
 
 @pytest.fixture

@@ -67,12 +67,13 @@ class CountingMask:
         return {"masked": message["n"]}
 
 
-def _fold(verdicts, *, samples_per_event=3, mask=None):
+def _fold(verdicts, *, samples_per_event=3, mask=None, has_examples=None):
     return fold(
         [(verdict, {"n": n}) for n, verdict in enumerate(verdicts)],
         at=AT,
         mask=mask or CountingMask(),
         samples_per_event=samples_per_event,
+        has_examples=has_examples,
     )
 
 
@@ -203,6 +204,24 @@ def test_examples_are_capped_at_five_per_violation():
     assert EXAMPLES_PER_VIOLATION == 5
     assert tally.count == 8
     assert tally.examples == [{"masked": n} for n in range(5)]
+
+
+def test_no_example_is_masked_for_a_violation_whose_row_has_all_of_them():
+    # Regression: every batch masked five examples per violation that the store then threw
+    # away, once the row had its five.
+    full = _key(kind="schema", keyword="type", path="/properties/price")
+    mask = CountingMask()
+
+    result = _fold(
+        [_verdict(violations=[TYPE_ERROR])] * 4,
+        samples_per_event=0,
+        mask=mask,
+        has_examples=lambda key: key == full,
+    )
+
+    assert result.violations[full].count == 4
+    assert result.violations[full].examples == []
+    assert mask.masked == []
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from governance.models import (
     WindowCount,
 )
 from governance.pipeline import process
+from governance.pipeline.aggregate import ViolationKey
 from governance.pipeline.process import BatchResult, SampleClock, process_batch
 from governance.pipeline.type_rollup import fold_pending_types
 from governance.pipeline.validators import PlanCache
@@ -313,6 +314,53 @@ def test_counts_add_up_across_batches(source):
         ("Order Completed", "/properties/price", "3.2.0", "string", 3),
         ("Order Completed", "/properties/price", "3.3.0", "number", 1),
     ]
+
+
+def test_once_a_violation_has_its_examples_later_samples_of_it_are_not_masked(
+    source, monkeypatch
+):
+    process_batch(make_batch(source, [order(f"m-{n}", price=-n - 1) for n in range(5)]))
+    masked = []
+
+    def counting(message, privacy):
+        masked.append(message["messageId"])
+        return {"messageId": message["messageId"]}
+
+    monkeypatch.setattr(process, "masked_message", counting)
+    monkeypatch.setattr(settings, "SAMPLES_PER_BATCH_EVENT", 0)
+    process_batch(
+        make_batch(source, [order(f"m-{n}", price=-n - 1) for n in range(5, 9)])
+    )
+
+    row = ViolationCount.objects.get()
+    assert (row.count, row.example_count) == (9, 5)
+    assert [e["messageId"] for e in row.examples] == ["m-0", "m-1", "m-2", "m-3", "m-4"]
+    assert masked == []
+
+
+def test_a_process_that_forgot_which_rows_are_full_still_keeps_five_examples(source):
+    process_batch(make_batch(source, [order(f"m-{n}", price=-n - 1) for n in range(5)]))
+    process.example_ledger().clear()
+
+    process_batch(make_batch(source, [order("m-5", price=-6)]))
+
+    row = ViolationCount.objects.get()
+    assert (row.count, row.example_count) == (6, 5)
+    assert [e["messageId"] for e in row.examples] == ["m-0", "m-1", "m-2", "m-3", "m-4"]
+
+
+def test_the_example_ledger_forgets_after_its_time_to_live():
+    now = [0.0]
+    ledger = process.ExampleLedger(ttl=600, clock=lambda: now[0])
+    key = ViolationKey("track", "Order Completed", "3.2.0", "schema", "type", "/p")
+    ledger.add((1, 1), {key})
+    known = ledger.has_examples((1, 1), key), ledger.has_examples((1, 2), key)
+
+    now[0] = 601.0
+    ledger.add((1, 1), set())
+
+    assert known == (True, False)
+    assert ledger.has_examples((1, 1), key) is False
 
 
 def test_violation_examples_are_topped_up_to_exactly_five_across_batches(source):
