@@ -1,16 +1,19 @@
 """Per-write-key rate limit: events per second, counted in a shared cache bucket per second.
 
 A source has one working write key at a time, so the bucket is named by the source. With
-Redis, counting is one round trip (INCRBY and EXPIRE NX pipelined); with any other cache
-backend (the embedded mode), Django's `add` then `incr`.
+Redis, counting is one round trip (a small script: INCRBY, and EXPIRE when that created the
+bucket); with any other cache backend (the embedded mode), Django's `add` then `incr`.
 """
 
 from __future__ import annotations
 
+import functools
 import time
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
+from redis.commands.core import Script
 from redis.exceptions import RedisError
 
 from governance.collector import shared_redis
@@ -18,6 +21,15 @@ from governance.collector.keys import CacheUnavailable
 
 # A bucket outlives its second a little, so a count never lands in an expired bucket.
 _BUCKET_SECONDS = 2
+# Atomic, and portable to any Redis with scripting (EXPIRE ... NX needs Redis 7). Counts are
+# never 0 (an empty batch is not counted), so a total equal to this count is a new bucket.
+_COUNT_SCRIPT = """
+local used = redis.call('INCRBY', KEYS[1], ARGV[1])
+if used == tonumber(ARGV[1]) then
+    redis.call('EXPIRE', KEYS[1], ARGV[2])
+end
+return used
+"""
 
 
 def admit(source_id: int, events: int) -> bool:
@@ -44,12 +56,14 @@ def _count(bucket: str, events: int) -> int:
     client = shared_redis.client()
     if client is None:
         return _count_in_django_cache(bucket, events)
-    key = cache.make_key(bucket)
-    pipe = client.pipeline(transaction=False)
-    pipe.incrby(key, events)
-    pipe.expire(key, _BUCKET_SECONDS, nx=True)
-    used, _expiry_set = pipe.execute()
-    return int(used)
+    count = _count_script(client)
+    return int(count(keys=[cache.make_key(bucket)], args=[events, _BUCKET_SECONDS]))
+
+
+@functools.lru_cache(maxsize=8)
+def _count_script(client: redis.Redis) -> Script:
+    # Sent by its SHA1 digest; redis-py loads it again when the server has forgotten it.
+    return client.register_script(_COUNT_SCRIPT)
 
 
 def _count_in_django_cache(bucket: str, events: int) -> int:

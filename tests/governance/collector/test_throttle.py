@@ -1,6 +1,6 @@
 """The per-write-key rate limit: events per second, a bucket per source and second.
 
-Each rule holds alike with Redis (one pipelined round trip) and with the embedded mode's
+Each rule holds alike with Redis (one round trip, a script) and with the embedded mode's
 local-memory cache (Django's add and incr).
 """
 
@@ -92,6 +92,15 @@ def test_it_counts_in_one_round_trip_with_redis(settings, redis_cache, monkeypat
 
     assert answers == [True, True, False]
     assert len(sent) == 3
+
+
+def test_it_loads_its_script_again_when_redis_forgot_it(settings, redis_cache):
+    settings.COLLECTOR_RATE_LIMIT = 10
+    with time_machine.travel(START, tick=False):
+        assert throttle.admit(1, 4) is True
+        redis_cache.script_flush()
+
+        assert [throttle.admit(1, 4) for _ in range(2)] == [True, False]
 
 
 def test_a_redis_bucket_expires_two_seconds_after_its_first_count(
