@@ -246,13 +246,18 @@ class Services:
     folder: Path
     started: list[Service] = field(default_factory=list)
 
-    def worker(self, *, concurrency: int = 1, wait: bool = True) -> Service:
-        """A Celery worker on the ingest and maintenance queues (ready, unless `wait=False`)."""
+    def worker(
+        self, *, concurrency: int = 1, wait: bool = True, beat: bool = False
+    ) -> Service:
+        """A Celery worker on the ingest and maintenance queues (ready, unless `wait=False`),
+        with beat inside it if asked, as the embedded demo runs it."""
         name = f"worker{len(self.started) + 1}"
         command = [sys.executable, "-m", "celery", "-A", "config", "worker"]
         command += ["-Q", "ingest,maintenance", "--concurrency", str(concurrency)]
         command += ["--pool", "prefork", "-l", "INFO", "-n", f"{name}@%h"]
         command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+        if beat:
+            command += ["-B", "--schedule", str(self.folder / f"{name}-schedule")]
         worker = Service(
             name=name, process=self._spawn(name, command), log=self._log(name)
         )
