@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from tracking.metrics.catalog import (
     MetricCatalog,
@@ -394,6 +394,10 @@ def snapshot_to_dict(snapshot: PlanSnapshot) -> dict[str, Any]:
 
 
 def snapshot_from_dict(data: dict[str, Any]) -> PlanSnapshot:
+    # Every attachment of a property repeats it whole in the stored snapshot; equal specs are
+    # made one object (they are immutable), which keeps a large plan's snapshot small in a
+    # worker's memory.
+    intern = _Interner()
     return PlanSnapshot(
         key=data["key"],
         name=data["name"],
@@ -404,20 +408,22 @@ def snapshot_from_dict(data: dict[str, Any]) -> PlanSnapshot:
         property_naming_regex=data.get("property_naming_regex", ""),
         additional_properties=data.get("additional_properties", "allow"),
         sources=tuple(SourceSpec(**s) for s in data.get("sources", ())),
-        properties=tuple(_property_from(p) for p in data.get("properties", ())),
+        properties=tuple(_property_from(p, intern) for p in data.get("properties", ())),
         groups=tuple(
             GroupSpec(
                 key=g["key"],
                 name=g.get("name", ""),
                 description=g.get("description", ""),
-                properties=tuple(_attached_from(a) for a in g.get("properties", ())),
+                properties=tuple(
+                    _attached_from(a, intern) for a in g.get("properties", ())
+                ),
             )
             for g in data.get("groups", ())
         ),
         common_properties=tuple(
-            _attached_from(a) for a in data.get("common_properties", ())
+            _attached_from(a, intern) for a in data.get("common_properties", ())
         ),
-        events=tuple(_event_from(e) for e in data.get("events", ())),
+        events=tuple(_event_from(e, intern) for e in data.get("events", ())),
         metrics=tuple(MetricSpec(**m) for m in data.get("metrics", ())),
         terms=tuple(TermSpec(**t) for t in data.get("terms", ())),
         modifiers=tuple(ModifierSpec(**m) for m in data.get("modifiers", ())),
@@ -433,31 +439,52 @@ def _to_plain(value: Any) -> Any:
     return value
 
 
-def _property_from(data: dict[str, Any]) -> PropertySpec:
+T = TypeVar("T")
+
+
+class _Interner:
+    """One object per distinct (hashable) value seen by this instance."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Any, Any] = {}
+
+    def __call__(self, value: T) -> T:
+        try:
+            return self._seen.setdefault(value, value)  # type: ignore[no-any-return]
+        except TypeError:  # holds a list or dict (an object's example): kept as is
+            return value
+
+
+def _property_from(data: dict[str, Any], intern: _Interner) -> PropertySpec:
     tuples = {"enum", "patterns", "examples"}
     values = {
         k: (tuple(v) if k in tuples else v) for k, v in data.items() if k != "fields"
     }
-    return PropertySpec(
-        **values, fields=tuple(_property_from(f) for f in data.get("fields", ()))
+    return intern(
+        PropertySpec(
+            **values,
+            fields=tuple(_property_from(f, intern) for f in data.get("fields", ())),
+        )
     )
 
 
-def _attached_from(data: dict[str, Any]) -> AttachedProperty:
-    return AttachedProperty(
-        property=_property_from(data["property"]),
-        required=data["required"],
-        origin=data.get("origin", ORIGIN_EVENT),
-        note=data.get("note", ""),
+def _attached_from(data: dict[str, Any], intern: _Interner) -> AttachedProperty:
+    return intern(
+        AttachedProperty(
+            property=_property_from(data["property"], intern),
+            required=data["required"],
+            origin=data.get("origin", ORIGIN_EVENT),
+            note=data.get("note", ""),
+        )
     )
 
 
-def _event_from(data: dict[str, Any]) -> EventSpec:
+def _event_from(data: dict[str, Any], intern: _Interner) -> EventSpec:
     tuples = {"tags", "sources", "groups"}
     values = {
         k: (tuple(v) if k in tuples else v)
         for k, v in data.items()
         if k != "properties"
     }
-    properties = tuple(_attached_from(a) for a in data.get("properties", ()))
+    properties = tuple(_attached_from(a, intern) for a in data.get("properties", ()))
     return EventSpec(**values, properties=properties)

@@ -76,6 +76,25 @@ def test_json_round_trip_gives_an_equal_snapshot(plan):
     assert snapshot_from_dict(json.loads(text)) == snapshot
 
 
+def test_a_loaded_snapshot_holds_each_distinct_property_once(plan):
+    # Regression: every attachment repeats its property whole in the stored JSON; a worker
+    # loading a 2,000-event plan held tens of megabytes of equal copies.
+    second = EventFactory(plan=plan, key="Order Refunded")
+    second.groups.add(plan.groups.get(key="order_fields"))
+    data = json.loads(json.dumps(snapshot_to_dict(take_snapshot(plan))))
+
+    loaded = snapshot_from_dict(data)
+
+    completed = loaded.event("Order Completed").attached("price")
+    refunded = loaded.event("Order Refunded").attached("price")
+    library = {p.key: p for p in loaded.properties}
+    assert completed is refunded
+    assert library["price"] is completed.property
+    assert loaded.event("Order Completed").attached("products").property.fields == (
+        library["products"].fields
+    )
+
+
 def test_write_keys_never_enter_a_snapshot(plan):
     text = json.dumps(snapshot_to_dict(take_snapshot(plan)))
     assert plan.sources.get().write_key not in text
