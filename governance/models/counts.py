@@ -1,7 +1,8 @@
 """What accumulates from live samples: counts per window, violations, observed types, last seen.
 
-Every row here is changed only by the pipeline's upserts (`governance.pipeline.store`), which add
-to counters in the database; nothing reads a counter, adds and saves it back.
+Every counter here is changed only by the pipeline's upserts (`governance.pipeline.store`, and
+`type_rollup` for observed types), which add to counters in the database; nothing reads a
+counter, adds and saves it back. Pending observed types are only appended and deleted.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """The pipeline's writes: a batch's mark, its dedupe rows and its counts, in one transaction.
 
 Every counter changes through `INSERT … ON CONFLICT … DO UPDATE` adding the batch's increments,
-one statement per table per batch, rows sorted by key so that concurrent workers lock rows in
-the same order. Works on PostgreSQL and on SQLite (3.35 or newer, for RETURNING).
+one statement per table per batch (`upserts`), rows sorted by key so that concurrent workers
+lock rows in the same order; observed types are appended as pending rows, which `type_rollup`
+adds to their counters. Works on PostgreSQL and on SQLite (3.35 or newer, for RETURNING).
 
 Callers run `claim_batch`, `new_message_digests` and `write_fold` inside one
 `transaction.atomic()` block: the batch's idempotency mark commits with its counts or not at all.
