@@ -40,6 +40,7 @@ from governance.pipeline.validate import Verdict
 from governance.pipeline.validators import plan_cache
 
 BATCH = "batch"
+UNPARSED_SAMPLES = 20_000
 JSONSCHEMA_COMPILED_SAMPLES = 5_000
 JSONSCHEMA_PER_CALL_SAMPLES = 300
 
@@ -118,7 +119,30 @@ def in_memory(corpus: Corpus, plan: CompiledPlan) -> list[Measurement]:
             target=0.7,
         )
     )
+    rows.append(_without_parsing(corpus.head(min(n, UNPARSED_SAMPLES)), folded, parse))
     return rows
+
+
+def _without_parsing(
+    head: Corpus,
+    folded: Callable[[bytes], object],
+    parse: Callable[[bytes], list[dict[str, Any]]],
+) -> Measurement:
+    """Judge and fold alone, on messages parsed beforehand: stage 1 less the parsing.
+
+    The difference of two timings over the same bodies (with and without parsing), so that
+    both run on freshly parsed objects as a worker does; a subset, timed apart.
+    """
+    with_parse = measure("", head.bodies, folded, events=head.samples)
+    parse_only = measure("", head.bodies, parse, events=head.samples)
+    return Measurement(
+        name="  (ref) judge + fold alone (stage 1 less the parsing)",
+        events=head.samples,
+        seconds=with_parse.seconds - parse_only.seconds,
+        baseline_seconds=None,
+        target=None,
+        note=f"{head.samples:,} samples: stage 1 minus parse + messages_of",
+    )
 
 
 def parse_alternatives(corpus: Corpus) -> list[Measurement]:
