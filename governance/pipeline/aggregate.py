@@ -184,19 +184,6 @@ def _fill(
         result.shapes[key] = result.shapes.get(key, 0) + count
 
 
-def expand_shapes(shapes: Iterable[tuple[ShapeKey, int]]) -> dict[TypeKey, int]:
-    """Samples per event, path, app version and JSON type, from counts per shape."""
-    # TRICKY: thousands of keys per call: plain tuples (equal to TypeKey and hashed alike),
-    # without a constructor call per key.
-    merged: dict[Any, int] = {}
-    get = merged.get
-    for (event_name, app_version, pairs), count in shapes:
-        for path, json_type in pairs:
-            type_key = (event_name, path, app_version, json_type)
-            merged[type_key] = get(type_key, 0) + count
-    return merged
-
-
 def _tally(
     result: BatchFold, verdict: Verdict, violation: Any
 ) -> tuple[ViolationKey, ViolationTally]:

@@ -17,7 +17,6 @@ import orjson
 from django.db import connection, transaction
 
 from governance.models import ObservedType, PendingTypes
-from governance.pipeline.aggregate import ShapeKey, expand_shapes
 from governance.pipeline.upserts import table_name, upsert
 
 CLAIM = 5_000  # pending rows per transaction
@@ -52,29 +51,41 @@ def _claim(limit: int) -> list[tuple[Any, ...]]:
 
 
 def _add(rows: list[tuple[Any, ...]]) -> None:
-    by_plan: dict[int, list[tuple[ShapeKey, int]]] = {}
-    first: dict[tuple[int, str, str], Any] = {}
-    last: dict[tuple[int, str, str], Any] = {}
+    # Equal shapes (same plan, event, app version and paths) first: real traffic repeats a
+    # few shapes per event, so most rows merge before their pairs are decoded.
+    shapes: dict[tuple[Any, ...], list[Any]] = {}
     for plan_id, event_name, app_version, pairs, count, seen_at in rows:
-        shape = ShapeKey(
-            event_name, app_version, tuple(map(tuple, orjson.loads(pairs)))
-        )
-        by_plan.setdefault(plan_id, []).append((shape, count))
         moment = _moment(seen_at)
-        key = (plan_id, event_name, app_version)
-        first[key] = min(first.get(key, moment), moment)
-        last[key] = max(last.get(key, moment), moment)
-    # Adapted once per event and app version: thousands of rows share a few dozen moments.
-    seen = {key: (_db(first[key]), _db(last[key])) for key in first}
-    upserted = []
-    for plan_id, shapes in by_plan.items():
-        for (event_name, path, app_version, json_type), count in expand_shapes(
-            shapes
-        ).items():
-            upserted.append(
-                (plan_id, event_name, path, app_version, json_type, count)
-                + seen[plan_id, event_name, app_version]
-            )
+        shape = shapes.get((plan_id, event_name, app_version, pairs))
+        if shape is None:
+            shapes[plan_id, event_name, app_version, pairs] = [count, moment, moment]
+        else:
+            shape[0] += count
+            shape[1] = min(shape[1], moment)
+            shape[2] = max(shape[2], moment)
+    # Then per path and type, each with its own first and last moment.
+    totals: dict[tuple[Any, ...], list[Any]] = {}
+    for (plan_id, event_name, app_version, pairs), (
+        count,
+        first,
+        last,
+    ) in shapes.items():
+        for path, json_type in orjson.loads(pairs):
+            key = (plan_id, event_name, path, app_version, json_type)
+            total = totals.get(key)
+            if total is None:
+                totals[key] = [count, first, last]
+            else:
+                total[0] += count
+                total[1] = min(total[1], first)
+                total[2] = max(total[2], last)
+    adapted: dict[
+        datetime, Any
+    ] = {}  # a few distinct moments (one per batch) per claim
+    upserted = [
+        (*key, count, _db(first, adapted), _db(last, adapted))
+        for key, (count, first, last) in totals.items()
+    ]
     # Sorted by key, as every upsert of the pipeline: concurrent runs lock rows in one order.
     upserted.sort()
     upsert(
@@ -99,5 +110,8 @@ def _moment(value: Any) -> Any:
     return value
 
 
-def _db(value: Any) -> Any:
-    return connection.ops.adapt_datetimefield_value(value)
+def _db(value: datetime, adapted: dict[datetime, Any]) -> Any:
+    found = adapted.get(value)
+    if found is None:
+        found = adapted[value] = connection.ops.adapt_datetimefield_value(value)
+    return found

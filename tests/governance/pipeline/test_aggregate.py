@@ -9,11 +9,10 @@ import pytest
 from governance.pipeline.aggregate import (
     EXAMPLES_PER_VIOLATION,
     SeenKey,
-    TypeKey,
+    ShapeKey,
     ViolationKey,
     WindowCounts,
     WindowKey,
-    expand_shapes,
     fold,
     window_start,
 )
@@ -281,30 +280,29 @@ def test_mask_is_not_called_for_a_batch_of_valid_samples_beyond_the_sample_cap()
     assert [m["n"] for m in mask.masked] == [0, 1, 2]
 
 
-def test_observed_types_are_counted_per_event_path_app_version_and_type():
+def test_observed_types_are_counted_per_event_app_version_and_shape():
     price_number = ("/properties/price", "number")
+    sku = ("/properties/sku", "string")
     result = _fold(
         [
-            _verdict(types=[price_number, ("/properties/sku", "string")]),
+            _verdict(types=[price_number, sku]),
             _verdict(types=[price_number]),
+            _verdict(types=[price_number, sku]),
             _verdict(types=[("/properties/price", "string")]),
             _verdict(types=[price_number], app_version="3.1.0"),
         ]
     )
 
-    def key(path, json_type, app_version="3.2.0"):
-        return TypeKey(
-            event_name="Order Completed",
-            path=path,
-            app_version=app_version,
-            json_type=json_type,
+    def key(*pairs, app_version="3.2.0"):
+        return ShapeKey(
+            event_name="Order Completed", app_version=app_version, pairs=pairs
         )
 
-    assert expand_shapes(result.shapes.items()) == {
-        key("/properties/price", "number"): 2,
-        key("/properties/sku", "string"): 1,
-        key("/properties/price", "string"): 1,
-        key("/properties/price", "number", "3.1.0"): 1,
+    assert result.shapes == {
+        key(price_number, sku): 2,
+        key(price_number): 1,
+        key(("/properties/price", "string")): 1,
+        key(price_number, app_version="3.1.0"): 1,
     }
 
 

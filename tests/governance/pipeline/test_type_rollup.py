@@ -79,6 +79,26 @@ def test_later_pending_rows_add_to_the_counters_and_widen_first_and_last_seen():
     ) == [(4, AT - timedelta(hours=1), AT + timedelta(hours=1))]
 
 
+def test_a_path_first_seen_late_in_a_claim_keeps_its_own_first_seen():
+    # Regression: moments were taken per event and app version, so a new path (or a drifted
+    # type) claimed with older rows of its event got their earlier first_seen.
+    plan = PlanFactory()
+    _pending(plan, PRICE, at=AT)
+    _pending(plan, PRICE, SKU, at=AT + timedelta(minutes=30))
+    _pending(plan, PRICE, at=AT + timedelta(hours=1))
+
+    fold_pending_types()
+
+    assert list(
+        ObservedType.objects.order_by("path").values_list(
+            "path", "count", "first_seen", "last_seen"
+        )
+    ) == [
+        ("/properties/price", 3, AT, AT + timedelta(hours=1)),
+        ("/properties/sku", 1, AT + timedelta(minutes=30), AT + timedelta(minutes=30)),
+    ]
+
+
 def test_a_backlog_is_folded_in_rounds_and_what_exceeds_them_waits():
     plan = PlanFactory()
     for _ in range(5):
