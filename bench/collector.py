@@ -7,10 +7,10 @@ real app under gunicorn (runserver when gunicorn is not installed) pinned to one
 client processes on the other cores posting uncompressed batch bodies of 100 events with a
 valid write key, each in a closed loop, for each client count in turn. Prints events/s, its
 ratio to raw parsing of the same bodies (target >= 0.3x) and p50/p99 latency (target p99 <
-50 ms), and the server's CPU time per request (what one busy core would take, less
-sensitive to the machine's other load). Then, with a Celery worker (`-Q ingest --concurrency 1`) under a steady paced load,
-posts a probe sample every second and polls WindowCount until its count is visible (target:
-within 5 s of its 200).
+50 ms), and the server's CPU time per request (what one busy core would take, less sensitive
+to the machine's other load). Then, with a Celery worker (`-Q ingest --concurrency 1`) under
+a steady paced load, posts a probe sample every second and polls WindowCount until its count
+is visible (target: within 5 s of its 200).
 """
 
 from __future__ import annotations

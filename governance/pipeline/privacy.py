@@ -90,9 +90,10 @@ def mask(value: str, kind: PersonalDataKind) -> str:
     """The value with all but a few characters replaced by stars.
 
     phone: first three and last four digits, separators dropped, a +86/0086 prefix kept as
-    written ("+86 138****5678"), other international numbers the same after the "+"; email: first character of the local part ("a***@example.com");
-    id_number: first three and last four, like phones ("110***********123X", region and birth
-    date hidden); bank_card: last four only ("**** **** **** 1234", length hidden).
+    written ("+86 138****5678"), other international numbers the same after the "+"; email:
+    first character of the local part ("a***@example.com"); id_number: first three and last
+    four, like phones ("110***********123X", region and birth date hidden); bank_card: last four
+    only ("**** **** **** 1234", length hidden).
     """
     if kind is PersonalDataKind.EMAIL:
         local, at, domain = value.rpartition("@")
