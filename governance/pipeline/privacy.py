@@ -56,6 +56,9 @@ _NUMBER = re.compile(
     r"(?![0-9A-Za-z_@])(?![.\-][0-9A-Za-z])(?! [0-9])",
     re.ASCII,
 )
+# How every `_NUMBER` match begins (the same look-behind, the first eight digits): a value this
+# does not find in holds no number the detectors would report. The cheap gate of the scan.
+NUMBER_START = re.compile(r"(?<![0-9A-Za-z_.@+\-])\+?[0-9](?:[ \-]?[0-9]){7}", re.ASCII)
 _EMAIL = re.compile(
     r"(?<![0-9A-Za-z._%+\-])[0-9A-Za-z._%+\-]{1,64}@[0-9A-Za-z.\-]{1,253}", re.ASCII
 )
