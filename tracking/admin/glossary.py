@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from tracking.admin.metrics import RemovalGuardedAdmin
 from tracking.admin.scoping import PlanScopedAdmin
 from tracking.metrics import queries
 from tracking.metrics.findings import MetricFinding
@@ -80,8 +81,9 @@ class ModifierForm(CheckedGlossaryForm):
         ]
 
 
-class GlossaryAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
-    """A plan's glossary rows: the plan is fixed once the row exists."""
+class GlossaryAdmin(RemovalGuardedAdmin, PlanScopedAdmin, SimpleHistoryAdmin):
+    """A plan's glossary rows: the plan is fixed once the row exists, and a row online metrics
+    rest on cannot be deleted (as through the API)."""
 
     formfield_overrides = _OVERRIDES
     ordering = ["plan", "key"]

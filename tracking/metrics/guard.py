@@ -6,10 +6,29 @@ from django.utils.translation import gettext as _
 
 from tracking.errors import MetricDependencyError
 from tracking.metrics.catalog import ONLINE, MetricCatalog
-from tracking.metrics.dependencies import EVENT, METRIC, PROPERTY
+from tracking.metrics.dependencies import (
+    EVENT,
+    METRIC,
+    MODIFIER,
+    PERIOD,
+    PROPERTY,
+    TERM,
+)
 from tracking.metrics.lineage import dependents
 from tracking.metrics.load import load_catalog
-from tracking.models import Event, Metric, MetricLifecycle, Property, TrackingPlan
+from tracking.models import (
+    Event,
+    GlossaryTerm,
+    Metric,
+    MetricLifecycle,
+    Modifier,
+    Property,
+    TimePeriod,
+    TrackingPlan,
+)
+
+# What metrics refer to by key, besides events, properties (by path) and other metrics.
+_GLOSSARY = {GlossaryTerm: TERM, Modifier: MODIFIER, TimePeriod: PERIOD}
 
 
 def online_metrics_using(
@@ -35,13 +54,18 @@ def _online(catalog: MetricCatalog, keys: tuple[str, ...]) -> list[str]:
 
 
 def refuse_removal(
-    instance: Event | Property | Metric, *, verb: str = "delete"
+    instance: Event | Property | Metric | GlossaryTerm | Modifier | TimePeriod,
+    *,
+    verb: str = "delete",
 ) -> None:
-    """Raise MetricDependencyError if online metrics use the event, property or metric."""
+    """Raise MetricDependencyError if online metrics use the event, property, metric or
+    glossary row (term, qualifier, time period)."""
     if isinstance(instance, Event):
         target_type, key = EVENT, instance.key
     elif isinstance(instance, Property):
         target_type, key = PROPERTY, instance.path
+    elif type(instance) in _GLOSSARY:
+        target_type, key = _GLOSSARY[type(instance)], instance.key
     else:
         target_type, key = METRIC, instance.key
     users = [

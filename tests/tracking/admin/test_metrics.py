@@ -16,7 +16,14 @@ from tests.factories import (
     TimePeriodFactory,
 )
 from tracking.metrics.store import save_metric
-from tracking.models import Event, Metric, MetricDependency, Property
+from tracking.models import (
+    Event,
+    Metric,
+    MetricDependency,
+    Modifier,
+    Property,
+    TimePeriod,
+)
 
 ADD_URL = "/admin/tracking/metric/add/"
 CHANGELIST_URL = "/admin/tracking/metric/"
@@ -414,6 +421,69 @@ def test_deleting_an_event_online_metrics_use_shows_the_refusal(deleter, shop, o
     assert message.startswith("“App Opened” cannot be deleted: online metrics use it")
     assert "app_open_cnt" in message
     assert Event.objects.filter(pk=event.pk).exists()
+
+
+@pytest.fixture
+def organic_30d_online(make):
+    make("app_open_cnt", "atomic", APP_OPENS, lifecycle="online")
+    return make(
+        "app_open_cnt__organic__30d",
+        "derived",
+        {"base": "app_open_cnt", "modifiers": ["organic"], "period": "30d"},
+        lifecycle="online",
+    )
+
+
+@pytest.mark.parametrize(
+    ("model", "key"),
+    [
+        pytest.param("modifier", "organic", id="qualifier"),
+        pytest.param("timeperiod", "30d", id="period"),
+    ],
+)
+def test_deleting_a_glossary_row_online_metrics_use_shows_the_refusal(
+    deleter, pm, shop, organic_30d_online, model, key
+):
+    # Regression: the API refused these deletes (409) but the admin let them through,
+    # leaving online metrics pointing at nothing.
+    pm.user_permissions.add(
+        *pm.user_permissions.model.objects.filter(codename=f"delete_{model}")
+    )
+    row = {"modifier": Modifier, "timeperiod": TimePeriod}[model].objects.get(
+        plan=shop, key=key
+    )
+
+    response = deleter.post(
+        f"/admin/tracking/{model}/{row.pk}/delete/", {"post": "yes"}, follow=True
+    )
+    bulk = deleter.post(
+        f"/admin/tracking/{model}/",
+        {"action": "delete_selected", "_selected_action": [str(row.pk)]},
+        follow=True,
+    )
+
+    for answer in (response, bulk):
+        [message] = [str(m) for m in answer.context["messages"]]
+        assert message.startswith(f"“{key}” cannot be deleted: online metrics use it")
+        assert "app_open_cnt__organic__30d" in message
+    assert type(row).objects.filter(pk=row.pk).exists()
+
+
+def test_a_glossary_row_no_online_metric_uses_is_deleted(deleter, pm, shop, make):
+    make("app_open_cnt", "atomic", APP_OPENS)
+    make(
+        "app_open_cnt__organic__30d",
+        "derived",
+        {"base": "app_open_cnt", "modifiers": ["organic"], "period": "30d"},
+    )
+    pm.user_permissions.add(
+        *pm.user_permissions.model.objects.filter(codename="delete_modifier")
+    )
+    row = Modifier.objects.get(plan=shop, key="organic")
+
+    deleter.post(f"/admin/tracking/modifier/{row.pk}/delete/", {"post": "yes"})
+
+    assert not Modifier.objects.filter(pk=row.pk).exists()
 
 
 def test_bulk_deleting_a_used_property_shows_the_refusal(deleter, shop, make):
