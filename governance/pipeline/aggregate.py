@@ -49,13 +49,6 @@ class ViolationTally:
     examples: list[dict[str, Any]] = field(default_factory=list)
 
 
-class TypeKey(NamedTuple):
-    event_name: str
-    path: str
-    app_version: str
-    json_type: str
-
-
 class ShapeKey(NamedTuple):
     """Samples of one event and app version whose properties had these (path, type) pairs."""
 

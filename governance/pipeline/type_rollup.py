@@ -100,14 +100,10 @@ def _add(rows: list[tuple[Any, ...]]) -> None:
     )
 
 
-def _moment(value: Any) -> Any:
+def _moment(value: datetime) -> datetime:
     # What the driver returns for a datetime column: an aware datetime on PostgreSQL, a naive
-    # UTC one on SQLite (Django registers converters for declared types; text if not).
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    if isinstance(value, str):
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    return value
+    # UTC one on SQLite (through the converter Django registers for the column's type).
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def _db(value: datetime, adapted: dict[datetime, Any]) -> Any:
