@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 
-from tracking.constraints import BOOLEAN, DATE_TIME, INTEGER, NUMBER
+from tracking.constraints import ARRAY, BOOLEAN, DATE_TIME, INTEGER, NUMBER, OBJECT
 from tracking.schemas.build import DATE_TIME_PATTERN, FORBID
 
 if TYPE_CHECKING:
@@ -43,8 +43,8 @@ class CompiledEvent:
     ]  # top-level property key -> where it comes from (event, common…)
     known: frozenset[str]  # top-level property keys the plan declares for this event
     privacy: PrivacyMap  # paths classed personal or sensitive
-    # Top-level keys the personal-data scan skips: classed personal or sensitive (masked
-    # anyway), or whose values the plan fixes (enums) or shapes (date-times, numbers, flags).
+    # Top-level keys the personal-data scan skips in a valid sample: classed personal or
+    # sensitive (masked anyway), or whose values the plan fixes or shapes (see `_shaped`).
     scan_skip: frozenset[str]
     classed: frozenset[str]  # top-level keys classed personal or sensitive
     deprecated: bool
@@ -125,6 +125,7 @@ def _compile_event(plan: CompiledPlan, key: str) -> CompiledEvent:
         json.loads(plan.schemas[key], parse_float=Decimal)
     )
     spec = plan.specs[key]
+    closed = plan.forbids_additional
     privacy: PrivacyMap = {}
     for attached in spec.properties:
         _collect_privacy(attached.property, (attached.key,), privacy)
@@ -137,12 +138,37 @@ def _compile_event(plan: CompiledPlan, key: str) -> CompiledEvent:
         scan_skip=frozenset(
             a.key
             for a in spec.properties
-            if (a.key,) in privacy
-            or a.property.enum
-            or a.property.type in _UNSCANNED_TYPES
+            if (a.key,) in privacy or _shaped(a.property, closed=closed)
         ),
         classed=frozenset(path[0] for path in privacy if len(path) == 1),
         deprecated=spec.is_deprecated,
+    )
+
+
+def _shaped(spec: PropertySpec, *, closed: bool) -> bool:
+    """Whether every value a valid sample can hold here is fixed or shaped by the plan.
+
+    Enums, numbers, flags and date-times cannot carry a phone number or an address the plan
+    did not list; neither can a list of them, nor an object made only of them when the plan
+    forbids undeclared fields (otherwise any field may come along).
+    """
+    if spec.type == ARRAY:
+        return (
+            bool(spec.enum)
+            or spec.item_type in _UNSCANNED_TYPES
+            or (spec.item_type == OBJECT and _fields_shaped(spec, closed=closed))
+        )
+    if spec.type == OBJECT:
+        return _fields_shaped(spec, closed=closed)
+    return bool(spec.enum) or spec.type in _UNSCANNED_TYPES
+
+
+def _fields_shaped(spec: PropertySpec, *, closed: bool) -> bool:
+    # An object without fields stays open in the schema, whatever the policy.
+    return (
+        closed
+        and bool(spec.fields)
+        and all(_shaped(field, closed=closed) for field in spec.fields)
     )
 
 

@@ -20,6 +20,10 @@ from tests.governance.pipeline.plans import (
     FORBID_PLAN,
     VALID_ORDER,
     compiled,
+    event,
+    optional,
+    prop,
+    snapshot,
 )
 
 RECEIVED_AT = datetime(2024, 5, 18, 1, 30, tzinfo=UTC)
@@ -436,6 +440,76 @@ def test_personal_data_is_not_reported_for_a_personal_field_of_objects_in_a_list
     verdict = _judge(_track(_order(contacts=[{"name": "Li", "mobile": PHONE}])))
 
     assert (verdict.violations, verdict.personal_findings) == ((), 0)
+
+
+# Lists and objects of values the plan shapes (enums, numbers, flags, date-times) are skipped
+# by the scan of a valid sample, like such values on their own; anything free is still scanned.
+_SHAPED = event(
+    "Profile Updated",
+    optional(prop("channels", "array", item_type="string", enum=("sms", PHONE))),
+    optional(prop("scores", "array", item_type="integer")),
+    optional(prop("seen", "array", item_type="date-time")),
+    optional(prop("limits", "object", fields=(prop("daily", "integer"),))),
+    optional(prop("labels", "array", item_type="string")),
+    optional(prop("place", "object", fields=(prop("city"),))),
+    optional(prop("extras", "object")),
+)
+
+
+@pytest.mark.parametrize(
+    ("policy", "skipped"),
+    [
+        pytest.param("allow", {"channels", "scores", "seen"}, id="allow"),
+        pytest.param("forbid", {"channels", "scores", "seen", "limits"}, id="forbid"),
+    ],
+)
+def test_the_scan_skips_lists_and_closed_objects_of_shaped_values(policy, skipped):
+    event_ = compiled(snapshot(_SHAPED, additional_properties=policy)).event(
+        "Profile Updated"
+    )
+
+    assert event_.scan_skip == skipped
+
+
+def test_a_listed_value_in_a_list_of_enums_is_not_reported():
+    plan = compiled(snapshot(_SHAPED))
+
+    verdict = _judge(_track({"channels": [PHONE]}, event="Profile Updated"), plan)
+
+    assert (verdict.valid, verdict.violations) == (True, ())
+
+
+@pytest.mark.parametrize(
+    ("properties", "path"),
+    [
+        pytest.param({"labels": [PHONE]}, "/properties/labels/0", id="free-list"),
+        pytest.param({"place": {"city": PHONE}}, "/properties/place/city", id="free"),
+        pytest.param(
+            {"limits": {"daily": 3, "note": PHONE}},
+            "/properties/limits/note",
+            id="open-object",
+        ),
+        pytest.param(
+            {"extras": {"to": PHONE}}, "/properties/extras/to", id="no-fields"
+        ),
+    ],
+)
+def test_free_values_in_lists_and_objects_are_still_scanned(properties, path):
+    plan = compiled(snapshot(_SHAPED))
+
+    verdict = _judge(_track(properties, event="Profile Updated"), plan)
+
+    assert _found(verdict) == [("personal_data", "phone", path)]
+
+
+def test_an_undeclared_field_of_a_closed_object_is_scanned():
+    plan = compiled(snapshot(_SHAPED, additional_properties="forbid"))
+    message = _track({"limits": {"daily": 3, "note": PHONE}}, event="Profile Updated")
+
+    verdict = _judge(message, plan)
+
+    assert verdict.valid is False
+    assert ("personal_data", "phone", "/properties/limits/note") in _found(verdict)
 
 
 def test_identify_traits_are_not_searched_for_personal_data():
