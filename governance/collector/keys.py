@@ -4,6 +4,9 @@ A resolved key costs no query until its entry expires; an unknown key is remembe
 too, so a client with a wrong key does not cost a query per request. Saving, rotating,
 deactivating or deleting a source forgets its keys at once (signals wired in `governance.apps`).
 The cache is keyed by a hash of the write key, and logs name keys only by `key_id`.
+
+With Redis, the process also keeps the last entry it read for each active key (`seen_active`),
+so that the rate limit can check that Redis still holds it and count in one round trip.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import base64
 import binascii
 import hashlib
 import logging
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -36,6 +40,20 @@ MAX_WRITE_KEY_LENGTH = 64
 
 class CacheUnavailable(TransientError):
     """The shared cache (Redis) did not answer; the collector answers 503."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SeenEntry:
+    """A key's cache entry as Redis held it (`stored`, serialised) and the source it named."""
+
+    stored: bytes
+    source: SourceRef
+
+
+# Entries last read as active sources, by cache entry name; bounded by the number of active
+# keys in use, and emptied if it ever grows past the limit (random keys never enter it).
+_seen_active: dict[str, SeenEntry] = {}
+_SEEN_LIMIT = 4096
 
 
 def key_id(write_key: str) -> str:
@@ -95,7 +113,31 @@ def _cached(entry: str) -> Any:
     if client is None:
         return cache.get(entry)
     value = client.get(cache.make_key(entry))
-    return None if value is None else shared_redis.serializer.loads(value)
+    found = None if value is None else shared_redis.serializer.loads(value)
+    _note_seen(entry, value, found)
+    return found
+
+
+def _note_seen(entry: str, stored: Any, found: Any) -> None:
+    if not (
+        isinstance(found, SourceRef) and found.is_active and isinstance(stored, bytes)
+    ):
+        _seen_active.pop(entry, None)
+        return
+    if len(_seen_active) >= _SEEN_LIMIT:
+        _seen_active.clear()
+    _seen_active[entry] = SeenEntry(stored=stored, source=found)
+
+
+def seen_active(write_key: str) -> SeenEntry | None:
+    """The entry this process last read from Redis for a key, if it named an active source.
+
+    Only a hint: the caller must check that Redis still holds these bytes (see
+    `throttle.admit_seen`); every other read of the entry replaces or drops it.
+    """
+    if not _seen_active or shared_redis.client() is None:
+        return None
+    return _seen_active.get(cache_key(write_key))
 
 
 def _remember(entry: str, source: SourceRef | None) -> None:

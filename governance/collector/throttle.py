@@ -3,12 +3,17 @@
 A source has one working write key at a time, so the bucket is named by the source. With
 Redis, counting is one round trip (a small script: INCRBY, and EXPIRE when that created the
 bucket); with any other cache backend (the embedded mode), Django's `add` then `incr`.
+
+With Redis, a key this process has already read as an active source is checked and counted in
+the same round trip (`admit_seen`): the script counts only if the key's cache entry is still
+the one that was read, so a rotation or deactivation (which deletes the entry) is seen at once.
 """
 
 from __future__ import annotations
 
 import functools
 import time
+from dataclasses import dataclass
 
 import redis
 from django.conf import settings
@@ -16,8 +21,9 @@ from django.core.cache import cache
 from redis.commands.core import Script
 from redis.exceptions import RedisError
 
-from governance.collector import shared_redis
+from governance.collector import keys, shared_redis
 from governance.collector.keys import CacheUnavailable
+from tracking.published import SourceRef
 
 # A bucket outlives its second a little, so a count never lands in an expired bucket.
 _BUCKET_SECONDS = 2
@@ -30,6 +36,26 @@ if used == tonumber(ARGV[1]) then
 end
 return used
 """
+# The same count for a key seen active, after checking its cache entry still holds what was
+# seen (ARGV[1], the entry's bytes); otherwise nothing is counted and the answer is nil.
+_SEEN_SCRIPT = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+    return false
+end
+local used = redis.call('INCRBY', KEYS[2], ARGV[2])
+if used == tonumber(ARGV[2]) then
+    redis.call('EXPIRE', KEYS[2], ARGV[3])
+end
+return used
+"""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Admission:
+    """A seen key's source, and whether its events fit in the current second."""
+
+    source: SourceRef
+    admitted: bool
 
 
 def admit(source_id: int, events: int) -> bool:
@@ -42,12 +68,46 @@ def admit(source_id: int, events: int) -> bool:
     limit = settings.COLLECTOR_RATE_LIMIT
     if limit <= 0:
         return True
-    bucket = f"collector:rate:{source_id}:{int(time.time())}"
     try:
-        used = _count(bucket, events)
+        used = _count(_bucket(source_id), events)
     except RedisError as error:
         raise CacheUnavailable(str(error)) from error
     return used <= limit or used == events
+
+
+def can_admit_seen(write_key: str) -> bool:
+    """Whether `admit_seen` may take this key: Redis, a limit, and a key seen active here."""
+    return settings.COLLECTOR_RATE_LIMIT > 0 and keys.seen_active(write_key) is not None
+
+
+def admit_seen(write_key: str, events: int) -> Admission | None:
+    """Check and count `events` (not 0) for a key `can_admit_seen` took, in one round trip.
+
+    None when the key's cache entry is no longer the one seen (expired, deleted on rotation or
+    deactivation, or rewritten): nothing was counted, and the key must be resolved again
+    (`keys.source_for`) and counted with `admit`. Raises CacheUnavailable when Redis does not
+    answer.
+    """
+    seen = keys.seen_active(write_key)
+    client = shared_redis.client()
+    if seen is None or client is None:
+        return None
+    source_id = seen.source.source_id
+    script = _seen_script(client)
+    entry = cache.make_key(keys.cache_key(write_key))
+    bucket = cache.make_key(_bucket(source_id))
+    try:
+        used = script(keys=[entry, bucket], args=[seen.stored, events, _BUCKET_SECONDS])
+    except RedisError as error:
+        raise CacheUnavailable(str(error)) from error
+    if used is None:
+        return None
+    limit = settings.COLLECTOR_RATE_LIMIT
+    return Admission(source=seen.source, admitted=used <= limit or used == events)
+
+
+def _bucket(source_id: int) -> str:
+    return f"collector:rate:{source_id}:{int(time.time())}"
 
 
 def _count(bucket: str, events: int) -> int:
@@ -64,6 +124,11 @@ def _count(bucket: str, events: int) -> int:
 def _count_script(client: redis.Redis) -> Script:
     # Sent by its SHA1 digest; redis-py loads it again when the server has forgotten it.
     return client.register_script(_COUNT_SCRIPT)
+
+
+@functools.lru_cache(maxsize=8)
+def _seen_script(client: redis.Redis) -> Script:
+    return client.register_script(_SEEN_SCRIPT)
 
 
 def _count_in_django_cache(bucket: str, events: int) -> int:

@@ -8,6 +8,8 @@ Session and auth middleware stay idle here: nothing reads `request.user` or `req
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -63,6 +65,15 @@ def not_found(request: HttpRequest) -> HttpResponse:
     return rejection(Rejected(404, "not_found", msg))
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Counted:
+    """A request whose key and body passed: its source, body and number of messages."""
+
+    source: SourceRef
+    body: bytes
+    events: int
+
+
 def _accept(request: HttpRequest, endpoint: str) -> None:
     received_at = timezone.now()
     if request.method != "POST":
@@ -72,31 +83,63 @@ def _accept(request: HttpRequest, endpoint: str) -> None:
     decoding.check_media_type(request)
     gzipped = decoding.is_gzipped(request.META.get("HTTP_CONTENT_ENCODING", ""))
     write_key = keys.from_authorization(request.META.get("HTTP_AUTHORIZATION", ""))
-    source = _authenticate(write_key) if write_key else None
-    body = decoding.read_body(
-        request, gzipped=gzipped, limit=settings.COLLECTOR_MAX_BATCH_BYTES
+    # A header key this process has seen active is checked with the rate limit, in one round
+    # trip, once the body is counted; any other key is checked before the body is read.
+    if write_key is not None and throttle.can_admit_seen(write_key):
+        counted = _count_seen(request, endpoint, write_key, gzipped=gzipped)
+    else:
+        counted = _count_any(request, endpoint, write_key, gzipped=gzipped)
+    if not counted.events:
+        return  # an empty batch: nothing to hand on
+    batch = new_batch(
+        source_id=counted.source.source_id,
+        plan_id=counted.source.plan_id,
+        endpoint=endpoint,
+        body=counted.body,
+        received_at=received_at,
     )
+    enqueue_batch(batch)
+
+
+def _count_any(
+    request: HttpRequest, endpoint: str, write_key: str | None, *, gzipped: bool
+) -> _Counted:
+    source = _authenticate(write_key) if write_key else None
+    body = _read(request, gzipped=gzipped)
     document = decoding.parse(body)
     if source is None:
-        write_key = decoding.write_key_in(document)
-        source = _authenticate(write_key)
-    events = decoding.count_messages(
+        source = _authenticate(decoding.write_key_in(document))
+    events = _count(endpoint, document, body=body)
+    if events:
+        _throttle(source.source_id, events=events)
+    return _Counted(source=source, body=body, events=events)
+
+
+def _count_seen(
+    request: HttpRequest, endpoint: str, write_key: str, *, gzipped: bool
+) -> _Counted:
+    try:
+        body = _read(request, gzipped=gzipped)
+        events = _count(endpoint, decoding.parse(body), body=body)
+    except Rejected:
+        _authenticate(write_key)  # a refused key is answered before a refused body
+        raise
+    source = _admit_seen(write_key, events=events)
+    return _Counted(source=source, body=body, events=events)
+
+
+def _read(request: HttpRequest, *, gzipped: bool) -> bytes:
+    limit = settings.COLLECTOR_MAX_BATCH_BYTES
+    return decoding.read_body(request, gzipped=gzipped, limit=limit)
+
+
+def _count(endpoint: str, document: Any, *, body: bytes) -> int:
+    return decoding.count_messages(
         endpoint,
         document,
         body_size=len(body),
         max_event_bytes=settings.COLLECTOR_MAX_EVENT_BYTES,
     )
-    if not events:
-        return  # an empty batch: nothing to hand on
-    _throttle(source.source_id, events=events)
-    batch = new_batch(
-        source_id=source.source_id,
-        plan_id=source.plan_id,
-        endpoint=endpoint,
-        body=body,
-        received_at=received_at,
-    )
-    enqueue_batch(batch)
 
 
 def _authenticate(write_key: str | None) -> SourceRef:
@@ -115,11 +158,27 @@ def _authenticate(write_key: str | None) -> SourceRef:
     return source
 
 
+def _admit_seen(write_key: str, *, events: int) -> SourceRef:
+    if not events:
+        return _authenticate(write_key)
+    admission = throttle.admit_seen(write_key, events)
+    if admission is None:  # the key's entry changed or expired: resolve it again
+        source = _authenticate(write_key)
+        _throttle(source.source_id, events=events)
+        return source
+    if not admission.admitted:
+        raise _rate_limited(admission.source.source_id, events=events)
+    return admission.source
+
+
 def _throttle(source_id: int, *, events: int) -> None:
-    if throttle.admit(source_id, events):
-        return
+    if not throttle.admit(source_id, events):
+        raise _rate_limited(source_id, events=events)
+
+
+def _rate_limited(source_id: int, *, events: int) -> Rejected:
     logger.info("collector.rate_limited source_id=%s events=%d", source_id, events)
     limit = settings.COLLECTOR_RATE_LIMIT
     msg = f"More than {limit} events per second for this write key; retry shortly."
     headers = {"Retry-After": RATE_LIMIT_RETRY_AFTER}
-    raise Rejected(429, "rate_limited", msg, details={"limit": limit}, headers=headers)
+    return Rejected(429, "rate_limited", msg, details={"limit": limit}, headers=headers)

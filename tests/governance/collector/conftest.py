@@ -16,6 +16,7 @@ from django.test import Client
 from kombu.simple import SimpleQueue
 
 from config.celery import app as celery_app
+from governance.collector import keys
 from governance.pipeline.batch import BatchPayload
 from governance.queues import Queue
 from tests.factories import SourceFactory
@@ -25,7 +26,7 @@ UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
 
 
 @pytest.fixture(autouse=True)
-def _private_cache(settings, request):
+def _private_cache(settings, request, monkeypatch):
     """A fresh in-process cache per test: no Redis, and no key or bucket left by another test."""
     settings.CACHES = {
         "default": {
@@ -33,6 +34,8 @@ def _private_cache(settings, request):
             "LOCATION": f"collector-{request.node.nodeid}",
         }
     }
+    # Nor a key another test's requests made this process see active.
+    monkeypatch.setattr(keys, "_seen_active", {})
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,12 @@ from datetime import UTC, datetime
 
 import orjson
 import pytest
+import redis
 import time_machine
+from django.core.cache import cache
 from kombu.serialization import registry
 
+from governance.collector import keys
 from tests.governance.collector.conftest import basic, error_of, send
 from tracking.models import rotate_write_key
 
@@ -600,3 +603,136 @@ def test_it_answers_503_with_retry_after_when_the_broker_is_down(
 
     assert_rejected(response, 503, "unavailable")
     assert response["Retry-After"] == "5"
+
+
+# --- A key seen active: checked with the rate limit once the body is counted (Redis) -------
+
+
+@pytest.fixture
+def seen_key(client, source, settings, redis_cache, ingest):
+    """The source's key after two requests: looked up and cached, then read back as active."""
+    settings.COLLECTOR_RATE_LIMIT = 1000
+    for _ in range(2):
+        assert (
+            send(client, "batch", BATCH, write_key=source.write_key).status_code == 200
+        )
+    assert len(ingest.batches()) == 2
+    return source.write_key
+
+
+def test_it_accepts_a_seen_key_in_one_round_trip_to_the_cache(
+    client, source, seen_key, ingest, monkeypatch
+):
+    # The first such request also loads the script into Redis.
+    assert send(client, "batch", BATCH, write_key=seen_key).status_code == 200
+    ingest.batches()
+    sent = []
+    original = redis.connection.Connection.send_packed_command
+
+    def counting(connection, command, *args, **kwargs):
+        sent.append(command)
+        return original(connection, command, *args, **kwargs)
+
+    monkeypatch.setattr(redis.connection.Connection, "send_packed_command", counting)
+    response = send(client, "batch", BATCH, write_key=seen_key)
+
+    assert response.status_code == 200
+    assert len(sent) == 1
+    [batch] = ingest.batches()
+    assert (batch["source_id"], batch["plan_id"]) == (source.id, source.plan_id)
+
+
+def test_it_counts_a_seen_keys_events_in_its_sources_bucket(
+    client, source, seen_key, redis_cache
+):
+    with time_machine.travel(datetime(2025, 3, 1, 8, 0, 0, tzinfo=UTC), tick=False):
+        for _ in range(2):
+            assert send(client, "batch", BATCH, write_key=seen_key).status_code == 200
+
+    [bucket] = redis_cache.keys(f"*collector:rate:{source.id}:1740816000")
+    assert redis_cache.get(bucket) == b"6"
+
+
+def test_it_rate_limits_a_seen_key(client, seen_key, settings, ingest):
+    settings.COLLECTOR_RATE_LIMIT = 4
+    with time_machine.travel(datetime(2025, 3, 1, 8, 0, 0, tzinfo=UTC), tick=False):
+        first = send(client, "batch", BATCH, write_key=seen_key)
+        second = send(client, "batch", BATCH, write_key=seen_key)
+
+    assert first.status_code == 200
+    error = assert_rejected(second, 429, "rate_limited")
+    assert error["details"] == {"limit": 4}
+    assert second["Retry-After"] == "1"
+    assert len(ingest.batches()) == 1
+
+
+def test_rejects_a_seen_key_at_once_after_rotation(client, source, seen_key, ingest):
+    new_key = rotate_write_key(source)
+
+    response = send(client, "batch", BATCH, write_key=seen_key)
+
+    assert_rejected(response, 401, "invalid_write_key")
+    assert ingest.batches() == []
+    assert send(client, "batch", BATCH, write_key=new_key).status_code == 200
+
+
+def test_rejects_a_seen_key_at_once_after_deactivation(
+    client, source, seen_key, ingest
+):
+    source.is_active = False
+    source.save(update_fields=["is_active"])
+
+    response = send(client, "batch", BATCH, write_key=seen_key)
+
+    assert_rejected(response, 401, "invalid_write_key")
+    assert ingest.batches() == []
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "body"),
+    [("track", b"{"), ("batch", b'{"batch": [1]}'), ("batch", b'{"batch": []}')],
+    ids=["malformed", "invalid-envelope", "empty-batch"],
+)
+def test_rejects_a_rotated_seen_key_before_its_body(
+    client, source, seen_key, endpoint, body
+):
+    rotate_write_key(source)
+
+    response = send(client, endpoint, body, write_key=seen_key)
+
+    assert_rejected(response, 401, "invalid_write_key")
+
+
+def test_it_rejects_a_broken_body_with_a_seen_key(client, seen_key):
+    response = send(client, "track", b"{", write_key=seen_key)
+
+    assert_rejected(response, 400, "malformed_json")
+
+
+def test_it_still_counts_when_the_seen_entry_expired(
+    client, source, seen_key, redis_cache, ingest
+):
+    with time_machine.travel(datetime(2025, 3, 1, 8, 0, 0, tzinfo=UTC), tick=False):
+        assert send(client, "batch", BATCH, write_key=seen_key).status_code == 200
+        cache.delete(keys.cache_key(seen_key))
+        assert send(client, "batch", BATCH, write_key=seen_key).status_code == 200
+        assert send(client, "batch", BATCH, write_key=seen_key).status_code == 200
+
+    [bucket] = redis_cache.keys(f"*collector:rate:{source.id}:1740816000")
+    assert redis_cache.get(bucket) == b"9"
+    assert len(ingest.batches()) == 3
+
+
+def test_it_answers_503_for_a_seen_key_when_the_cache_is_down(
+    client, seen_key, settings
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+
+    response = send(client, "batch", BATCH, write_key=seen_key)
+
+    assert_rejected(response, 503, "unavailable")
