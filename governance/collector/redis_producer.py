@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+import weakref
 from collections.abc import Iterable
 from typing import Any
 
@@ -54,7 +55,11 @@ _PUBLISH_ARGUMENTS = frozenset(
 _NOT_PLAIN = ("priority", "content_type", "compression", "expiration", "retry")
 
 _lock = threading.Lock()
-_producers: dict[tuple[str | None, str | None], RedisProducer | None] = {}
+# By Celery's connection pool: a new broker URL, or a fork, gives Celery a new pool, and so a
+# new producer here (Celery's configuration is slow to read, tens of microseconds a setting).
+_producers: weakref.WeakKeyDictionary[Any, RedisProducer | None] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 class RedisProducer:
@@ -135,23 +140,22 @@ def for_app(app: Celery) -> RedisProducer | None:
     Connects on first use; raises what kombu raises when Redis cannot be reached then (and
     tries again on the next call).
     """
-    conf = app.conf
-    key = (conf.broker_write_url, conf.broker_url)
+    pool = app.pool
     try:
-        return _producers[key]
+        return _producers[pool]
     except KeyError:
         pass
     with _lock:
-        if key not in _producers:
-            _producers[key] = _connect(app)
-        return _producers[key]
+        if pool not in _producers:
+            _producers[pool] = _connect(app, pool.connection)
+        return _producers[pool]
 
 
-def _connect(app: Celery) -> RedisProducer | None:
-    connection = app.connection_for_write()
+def _connect(app: Celery, template: Connection) -> RedisProducer | None:
     # Exactly kombu's Redis transport: Sentinel and other subclasses keep kombu's producer.
-    if type(connection.transport) is not redis_transport.Transport:
+    if type(template.transport) is not redis_transport.Transport:
         return None
+    connection = template.clone()
     try:
         return RedisProducer(app, connection)
     except BaseException:
