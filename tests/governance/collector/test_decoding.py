@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import gzip
 import tracemalloc
 import zlib
 
+import orjson
 import pytest
 
-from governance.collector.decoding import gunzip
+from governance.collector.decoding import cycles_unchecked, gunzip, parse
 from governance.collector.responses import Rejected
 from tests.governance.collector.conftest import gzip_bomb
 
@@ -75,3 +77,67 @@ def test_rejects_a_damaged_stream(data):
         gunzip(data, limit=LIMIT)
 
     assert (raised.value.status, raised.value.code) == (400, "malformed_gzip")
+
+
+# --- The cyclic collector, paused while a parsed body is alive -----------------------------
+
+
+@pytest.fixture
+def collector_on():
+    gc.enable()
+    yield
+    gc.enable()
+
+
+def test_it_pauses_the_cycle_collector_while_a_body_is_parsed(collector_on):
+    with cycles_unchecked():
+        paused = not gc.isenabled()
+
+    assert paused
+    assert gc.isenabled()
+
+
+def test_it_resumes_the_cycle_collector_when_the_body_is_refused(collector_on):
+    with pytest.raises(Rejected), cycles_unchecked():
+        parse(b"{")
+
+    assert gc.isenabled()
+
+
+def test_it_resumes_the_collector_only_when_the_last_thread_leaves(collector_on):
+    first, second = cycles_unchecked(), cycles_unchecked()
+    first.__enter__()
+    second.__enter__()
+
+    first.__exit__(None, None, None)
+    still_paused = not gc.isenabled()
+    second.__exit__(None, None, None)
+
+    assert still_paused
+    assert gc.isenabled()
+
+
+def test_it_leaves_a_collector_that_was_off_off(collector_on):
+    gc.disable()
+
+    with cycles_unchecked():
+        pass
+
+    assert not gc.isenabled()
+
+
+def test_a_parsed_body_freed_inside_the_pause_costs_no_collection(collector_on):
+    body = orjson.dumps({"batch": [{"type": "track", "event": "A"}] * 5_000})
+    gc.collect()
+    collections = []
+    gc.callbacks.append(lambda phase, info: collections.append(phase))
+    try:
+        with cycles_unchecked():
+            assert len(parse(body)["batch"]) == 5_000
+        parse(
+            b"{}"
+        )  # an allocation after the pause: young objects left would be collected
+    finally:
+        gc.callbacks.pop()
+
+    assert collections == []

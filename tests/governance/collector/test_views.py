@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gc
 import gzip
 import json
 from datetime import UTC, datetime
@@ -736,3 +737,16 @@ def test_it_answers_503_for_a_seen_key_when_the_cache_is_down(
     response = send(client, "batch", BATCH, write_key=seen_key)
 
     assert_rejected(response, 503, "unavailable")
+
+
+@pytest.mark.parametrize("endpoint", ["batch", "track"])
+def test_it_leaves_the_cycle_collector_running(client, source, ingest, endpoint):
+    assert gc.isenabled()
+
+    answers = [
+        send(client, endpoint, body, write_key=source.write_key).status_code
+        for body in (BATCH if endpoint == "batch" else TRACK, b"{")
+    ]
+
+    assert answers == [200, 400]
+    assert gc.isenabled()
