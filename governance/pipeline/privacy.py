@@ -79,6 +79,24 @@ def detect(value: str) -> PersonalDataKind | None:
 
 def find(value: str) -> list[Finding]:
     """Every personal-data finding in the value (whole or inside free text), in order."""
+    # Most values hold neither an address nor the start of a number: the gate says so in
+    # about half the work of looking for numbers (masking runs this on every string it keeps).
+    if not may_hold(value):
+        return []
+    return find_without_gate(value)
+
+
+def may_hold(value: str) -> bool:
+    """A cheap gate before the detectors: False only for a value they find nothing in. An
+    address needs "@", a number eight digits that do not continue a token
+    ("ORD-20240501-000123" holds none)."""
+    return len(value) >= _MIN_LENGTH and (
+        "@" in value or NUMBER_START.search(value) is not None
+    )
+
+
+def find_without_gate(value: str) -> list[Finding]:
+    """`find` without its gate: what the gate is held to (and measured against)."""
     if len(value) < _MIN_LENGTH:
         return []
     findings = _find_emails(value) if "@" in value else []
