@@ -8,13 +8,14 @@ the standard library's JSON (about half a millisecond for a 100-event batch) and
 Redis client per message. Workers read the same message: the same keys and values, as JSON
 with other spacing.
 
-Anything but the plain case (a named exchange, a priority, compression, an expiry, a retry
-policy, a value orjson would not write as the standard library does) goes through kombu's own
+Anything but the plain case (a named exchange, a priority, compression, an expiry, a retry,
+a header value kombu's encoder would tag or write differently) goes through kombu's own
 producer, and so does every broker that is not Redis.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 import uuid
 import weakref
@@ -114,17 +115,21 @@ class RedisProducer:
             body_encoding=body_encoding,
             delivery_tag=str(uuid.uuid4()),
         )
+        headers = options.get("headers") or {}
+        # TRICKY: kombu's encoder tags dates, UUIDs, decimals and bytes, and writes NaN, where
+        # orjson would write plain values or null: a message holding any such value, or a
+        # number orjson cannot write, is left to kombu.
+        if not (_plain(headers) and _plain(properties)):
+            return None
         envelope = {
             "body": encoded,
             "content-encoding": content_encoding,
             "content-type": content_type,
-            "headers": options.get("headers") or {},
+            "headers": headers,
             "properties": properties,
         }
         try:
-            # TRICKY: orjson writes dates, UUIDs and dataclasses its own way where kombu's
-            # encoder tags them; refusing them (TypeError) leaves those messages to kombu.
-            return orjson.dumps(envelope, option=orjson.OPT_PASSTHROUGH_DATETIME)
+            return orjson.dumps(envelope)
         except orjson.JSONEncodeError:
             return None
 
@@ -132,6 +137,19 @@ class RedisProducer:
         # Cached per connection, as kombu's producer does: a round trip the first time only.
         for entity in entities:
             maybe_declare(entity, self._channel)
+
+
+def _plain(value: Any) -> bool:
+    """Whether `value` is JSON that orjson and kombu's encoder write alike."""
+    if value is None or isinstance(value, str | int):  # bool is an int
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list | tuple):
+        return all(map(_plain, value))
+    if isinstance(value, dict):
+        return all(isinstance(key, str) and _plain(item) for key, item in value.items())
+    return False
 
 
 def for_app(app: Celery) -> RedisProducer | None:

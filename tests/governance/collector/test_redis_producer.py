@@ -98,6 +98,7 @@ def test_it_leaves_a_message_with_a_priority_to_kombu(redis_broker):
     process_batch.apply_async(
         kwargs={"batch": batch},
         task_id=batch["batch_id"],
+        retry=False,
         priority=5,
         producer=redis_producer.for_app(celery_app),
     )
@@ -126,3 +127,39 @@ def test_it_raises_broker_unavailable_when_redis_never_answered(monkeypatch):
 
     with pytest.raises(BrokerUnavailable):
         enqueue_batch(a_batch())
+
+
+def test_it_leaves_a_header_kombu_would_tag_to_kombu(redis_broker):
+    batch = a_batch()
+    sent_at = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
+
+    process_batch.apply_async(
+        kwargs={"batch": batch},
+        task_id=batch["batch_id"],
+        retry=False,
+        headers={"sent_at": sent_at},
+        producer=redis_producer.for_app(celery_app),
+    )
+
+    [message] = queued(redis_broker)
+    assert message["headers"]["sent_at"] == {
+        "__type__": "datetime",
+        "__value__": sent_at.isoformat(),
+    }
+
+
+@pytest.mark.parametrize(
+    ("value", "plain"),
+    [
+        ({"id": "a", "retries": 0, "timelimit": [180, 120], "eta": None}, True),
+        ({"stamps": {"nested": [1.5, True, ("a", "b")]}}, True),
+        ({"id": uuid.uuid4()}, False),
+        ({"eta": datetime(2025, 3, 1, tzinfo=UTC)}, False),
+        ({"score": float("nan")}, False),
+        ({"raw": b"bytes"}, False),
+        ({1: "key not a string"}, False),
+    ],
+    ids=["celery-headers", "nested", "uuid", "datetime", "nan", "bytes", "int-key"],
+)
+def test_it_knows_which_values_orjson_writes_as_kombu_does(value, plain):
+    assert redis_producer._plain(value) is plain
