@@ -10,18 +10,46 @@ from decimal import Decimal
 from typing import Any
 
 _TYPES_MEMO: dict[tuple[Any, ...], tuple[tuple[str, str], ...]] = {}
-_JSON_TYPES: dict[type, str] = {
-    type(None): "null",
-    bool: "boolean",
-    int: "integer",
-    float: "number",
-    Decimal: "number",
-    str: "string",
-    list: "array",
-    dict: "object",
-}
 _TYPES_MEMO_SIZE = 50_000
-_POINTERS: dict[tuple[tuple[str, ...], str], str] = {}
+
+
+class _TypeNames(dict[type, str]):
+    """JSON type names by Python type, as the parser makes them; anything else is an object."""
+
+    def __missing__(self, kind: type) -> str:
+        return "object"
+
+
+_JSON_TYPES = _TypeNames(
+    {
+        type(None): "null",
+        bool: "boolean",
+        int: "integer",
+        float: "number",
+        Decimal: "number",
+        str: "string",
+        list: "array",
+        dict: "object",
+    }
+)
+
+
+class _Pointers(dict[str, str]):
+    """JSON pointers of the keys under one prefix, made on first use."""
+
+    def __init__(self, prefix: tuple[str, ...]) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def __missing__(self, key: str) -> str:
+        # Optional properties make most signatures new, but keys repeat: their pointers stay.
+        if len(self) > _TYPES_MEMO_SIZE:
+            self.clear()
+        found = self[key] = pointer((*self.prefix, key))
+        return found
+
+
+_POINTERS: dict[tuple[str, ...], _Pointers] = {}
 
 
 def observed_types(payload: dict[str, Any]) -> list[tuple[str, str]]:
@@ -35,16 +63,27 @@ def types_of(
     payload: dict[str, Any], prefix: tuple[str, ...] = ("properties",), depth: int = 0
 ) -> tuple[tuple[str, str], ...]:
     # TRICKY: samples of one event mostly share their keys and value types, so the (path, type)
-    # pairs are memoised on that signature; fields of objects get their own memo entries.
+    # pairs are memoised on that signature; fields of objects get their own memo entries. A
+    # new signature is paired up by map and zip over cached pointers and type names, without a
+    # Python-level step per key (a corpus of random optional properties is all new signatures).
     python_types = tuple(map(type, payload.values()))
-    signature = (prefix, tuple(payload), python_types)
+    keys = tuple(payload)
+    signature = (prefix, keys, python_types)
     known = _TYPES_MEMO.get(signature)
     if known is None:
         if len(_TYPES_MEMO) > _TYPES_MEMO_SIZE:
             _TYPES_MEMO.clear()
+        pointers = _POINTERS.get(prefix)
+        if pointers is None:
+            if len(_POINTERS) > _TYPES_MEMO_SIZE:
+                _POINTERS.clear()
+            pointers = _POINTERS[prefix] = _Pointers(prefix)
         known = _TYPES_MEMO[signature] = tuple(
-            (_pointer_of(prefix, key), _JSON_TYPES.get(kind, "object"))
-            for key, kind in list(zip(payload, python_types, strict=True))[:200]
+            zip(
+                map(pointers.__getitem__, keys[:200]),
+                map(_JSON_TYPES.__getitem__, python_types),
+                strict=False,
+            )
         )
     if dict not in python_types or depth >= 2:
         return known
@@ -61,16 +100,6 @@ def types_of(
             pair for pairs in nested for pair in pairs
         )
     return combined
-
-
-def _pointer_of(prefix: tuple[str, ...], key: str) -> str:
-    # Optional properties make most signatures new, but keys repeat: their pointers are kept.
-    found = _POINTERS.get((prefix, key))
-    if found is None:
-        if len(_POINTERS) > _TYPES_MEMO_SIZE:
-            _POINTERS.clear()
-        found = _POINTERS[(prefix, key)] = pointer((*prefix, key))
-    return found
 
 
 def _observe(
