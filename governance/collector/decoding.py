@@ -7,12 +7,8 @@ problem is raised as `Rejected` with the status the client gets.
 
 from __future__ import annotations
 
-import gc
 import logging
-import threading
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import orjson
@@ -103,49 +99,6 @@ def gunzip(data: bytes, *, limit: int) -> bytes:
 def _body_too_large(limit: int) -> Rejected:
     msg = f"The request body is larger than {limit} bytes; send smaller batches."
     return Rejected(413, "body_too_large", msg, details={"limit": limit})
-
-
-class _CollectionPause:
-    """One pause of the cyclic garbage collector shared by every thread inside it."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._inside = 0
-        self._resume = False
-
-    def enter(self) -> None:
-        with self._lock:
-            if not self._inside:
-                self._resume = gc.isenabled()
-                gc.disable()
-            self._inside += 1
-
-    def leave(self) -> None:
-        with self._lock:
-            self._inside -= 1
-            if not self._inside and self._resume:
-                gc.enable()
-
-
-_PAUSE = _CollectionPause()
-
-
-@contextmanager
-def cycles_unchecked() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a parsed body is alive.
-
-    TRICKY: a 100-message batch parses into thousands of dicts and lists. With the collector
-    on, young collections scan them as they are made and promote them to older generations
-    while the request holds them, and those promotions bring on full collections of the whole
-    process: together about a millisecond per request, for trees that hold no cycle and are
-    freed by reference counting. Drop the document inside the block, so it is freed before any
-    collection sees it. Threads share one pause; the collector runs again once all have left.
-    """
-    _PAUSE.enter()
-    try:
-        yield
-    finally:
-        _PAUSE.leave()
 
 
 def parse(body: bytes) -> Any:

@@ -25,6 +25,7 @@ from governance.collector.responses import (
     rejection,
 )
 from governance.pipeline.batch import new_batch
+from governance.pipeline.cycles import cycles_unchecked
 from governance.tasks import BrokerUnavailable, enqueue_batch
 from tracking.published import SourceRef
 
@@ -106,7 +107,7 @@ def _count_any(
 ) -> _Counted:
     source = _authenticate(write_key) if write_key else None
     body = _read(request, gzipped=gzipped)
-    with decoding.cycles_unchecked():
+    with cycles_unchecked():
         document = decoding.parse(body)
         if source is None:
             source = _authenticate(decoding.write_key_in(document))
@@ -122,7 +123,7 @@ def _count_seen(
 ) -> _Counted:
     try:
         body = _read(request, gzipped=gzipped)
-        with decoding.cycles_unchecked():
+        with cycles_unchecked():
             events = _count(endpoint, decoding.parse(body), body=body)
     except Rejected:
         _authenticate(write_key)  # a refused key is answered before a refused body

@@ -10,8 +10,9 @@ import zlib
 import orjson
 import pytest
 
-from governance.collector.decoding import cycles_unchecked, gunzip, parse
+from governance.collector.decoding import gunzip, parse
 from governance.collector.responses import Rejected
+from governance.pipeline.cycles import cycles_unchecked
 from tests.governance.collector.conftest import gzip_bomb
 
 LIMIT = 64 * 1024

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -576,6 +577,46 @@ def test_a_database_outage_is_a_transient_error_and_counts_nothing(source, monke
 
     assert ProcessedBatch.objects.count() == 0
     assert _counts()["windows"] == []
+
+
+@pytest.fixture
+def collector_on():
+    gc.enable()
+    yield
+    gc.enable()
+
+
+def test_the_cycle_collector_is_paused_while_a_batch_is_worked_on(
+    source, monkeypatch, collector_on
+):
+    seen = []
+    judge_all = process.judge_all
+
+    def judging(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return judge_all(*args, **kwargs)
+
+    monkeypatch.setattr(process, "judge_all", judging)
+
+    process_batch(make_batch(source, [order("m-1")]))
+
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_the_cycle_collector_runs_again_after_a_failed_batch(
+    source, monkeypatch, collector_on
+):
+    def unavailable(**kwargs):
+        message = "server closed the connection"
+        raise OperationalError(message)
+
+    monkeypatch.setattr(process.store, "new_message_digests", unavailable)
+
+    with pytest.raises(TransientError):
+        process_batch(make_batch(source, [order("m-1")]))
+
+    assert gc.isenabled()
 
 
 def test_the_sample_clock_keeps_one_sample_per_key_per_interval():
