@@ -35,6 +35,7 @@ from governance.models import (
 from governance.pipeline import aggregate, process, store, type_rollup, wire
 from governance.pipeline.batch import BatchPayload, new_batch
 from governance.pipeline.compiled import CompiledPlan
+from governance.pipeline.cycles import cycles_unchecked
 from governance.pipeline.masking import masked_message
 from governance.pipeline.validate import Verdict
 from governance.pipeline.validators import plan_cache
@@ -86,17 +87,19 @@ def in_memory(corpus: Corpus, plan: CompiledPlan) -> list[Measurement]:
         return process.judge_all(parse(body), plan, received_at=at)
 
     def folded(body: bytes) -> aggregate.BatchFold:
-        messages = parse(body)
-        verdicts = process.judge_all(messages, plan, received_at=at)
-        return aggregate.fold(
-            zip(verdicts, messages, strict=True),
-            at=at,
-            mask=mask,
-            samples_per_event=settings.SAMPLES_PER_BATCH_EVENT,
-            keep_sample=lambda verdict: clock.admits(
-                (0, verdict.event_name, verdict.valid)
-            ),
-        )
+        # With the cycle collector paused, as process_batch runs.
+        with cycles_unchecked():
+            messages = parse(body)
+            verdicts = process.judge_all(messages, plan, received_at=at)
+            return aggregate.fold(
+                zip(verdicts, messages, strict=True),
+                at=at,
+                mask=mask,
+                samples_per_event=settings.SAMPLES_PER_BATCH_EVENT,
+                keep_sample=lambda verdict: clock.admits(
+                    (0, verdict.event_name, verdict.valid)
+                ),
+            )
 
     n = corpus.samples
     bodies = corpus.bodies
