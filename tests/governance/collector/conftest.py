@@ -7,11 +7,12 @@ import gzip
 import logging
 import shutil
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+import redis
 from django.test import Client
 from kombu.simple import SimpleQueue
 
@@ -185,3 +186,23 @@ def error_of(response) -> dict[str, Any]:
     assert isinstance(body["error"]["message"], str) and body["error"]["message"]
     assert isinstance(body["error"]["details"], dict)
     return body["error"]
+
+
+@pytest.fixture
+def redis_commands(monkeypatch) -> Callable[[], list[bytes]]:
+    """Call to start recording the commands sent to Redis; returns the list they land in."""
+
+    def record() -> list[bytes]:
+        sent: list[bytes] = []
+        original = redis.connection.Connection.send_packed_command
+
+        def counting(connection: Any, command: Any, *args: Any, **kwargs: Any) -> Any:
+            sent.append(command)
+            return original(connection, command, *args, **kwargs)
+
+        monkeypatch.setattr(
+            redis.connection.Connection, "send_packed_command", counting
+        )
+        return sent
+
+    return record

@@ -10,7 +10,6 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import redis
 import time_machine
 from django.core.cache import cache
 
@@ -78,19 +77,12 @@ def test_it_raises_cache_unavailable_when_the_cache_is_down(settings, clock):
         throttle.admit(1, 1)
 
 
-def test_it_counts_in_one_round_trip_with_redis(settings, redis_cache, monkeypatch):
+def test_it_counts_in_one_round_trip_with_redis(settings, redis_cache, redis_commands):
     settings.COLLECTOR_RATE_LIMIT = 10
     throttle.admit(
         99, 1
     )  # connected, so the count below holds only the limit's traffic
-    sent = []
-    original = redis.connection.Connection.send_packed_command
-
-    def counting(connection, command, *args, **kwargs):
-        sent.append(command)
-        return original(connection, command, *args, **kwargs)
-
-    monkeypatch.setattr(redis.connection.Connection, "send_packed_command", counting)
+    sent = redis_commands()
     with time_machine.travel(START, tick=False):
         answers = [throttle.admit(1, 4) for _ in range(3)]
 
@@ -152,15 +144,8 @@ def test_it_names_the_seen_keys_source(seen_source):
     assert admission.source.source_id == seen_source.id
 
 
-def test_it_checks_and_counts_a_seen_key_in_one_round_trip(seen_source, monkeypatch):
-    sent = []
-    original = redis.connection.Connection.send_packed_command
-
-    def counting(connection, command, *args, **kwargs):
-        sent.append(command)
-        return original(connection, command, *args, **kwargs)
-
-    monkeypatch.setattr(redis.connection.Connection, "send_packed_command", counting)
+def test_it_checks_and_counts_a_seen_key_in_one_round_trip(seen_source, redis_commands):
+    sent = redis_commands()
     with time_machine.travel(START, tick=False):
         answers = [throttle.admit_seen(seen_source.write_key, 4) for _ in range(3)]
 

@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 
 import orjson
 import pytest
-import redis
 import time_machine
 from django.core.cache import cache
 from kombu.serialization import registry
@@ -622,19 +621,12 @@ def seen_key(client, source, settings, redis_cache, ingest):
 
 
 def test_it_accepts_a_seen_key_in_one_round_trip_to_the_cache(
-    client, source, seen_key, ingest, monkeypatch
+    client, source, seen_key, ingest, redis_commands
 ):
     # The first such request also loads the script into Redis.
     assert send(client, "batch", BATCH, write_key=seen_key).status_code == 200
     ingest.batches()
-    sent = []
-    original = redis.connection.Connection.send_packed_command
-
-    def counting(connection, command, *args, **kwargs):
-        sent.append(command)
-        return original(connection, command, *args, **kwargs)
-
-    monkeypatch.setattr(redis.connection.Connection, "send_packed_command", counting)
+    sent = redis_commands()
     response = send(client, "batch", BATCH, write_key=seen_key)
 
     assert response.status_code == 200
