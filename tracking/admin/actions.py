@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -15,17 +16,19 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from tracking.admin.inlines import masked_write_key
+from tracking.admin.staff import staff_user
 from tracking.editing import deprecate_event, duplicate_event, free_copy_key
 from tracking.models import Event, EventStatus, Source, rotate_write_key
 
 
 @admin.action(description=_("Deprecate selected events"), permissions=["change"])
 def deprecate_events(
-    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Event]
+    modeladmin: admin.ModelAdmin[Event], request: HttpRequest, queryset: QuerySet[Event]
 ) -> None:
+    user = staff_user(request)
     events = list(queryset.exclude(status=EventStatus.DEPRECATED))
     for event in events:
-        deprecate_event(event, by=request.user)
+        deprecate_event(event, by=user)
     modeladmin.message_user(
         request,
         ngettext(
@@ -42,14 +45,13 @@ def deprecate_events(
 
 @admin.action(description=_("Duplicate selected events as drafts"), permissions=["add"])
 def duplicate_events(
-    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Event]
+    modeladmin: admin.ModelAdmin[Event], request: HttpRequest, queryset: QuerySet[Event]
 ) -> None:
+    user = staff_user(request)
     copies = []
     for event in queryset.select_related("plan"):
         try:
-            copies.append(
-                duplicate_event(event, key=free_copy_key(event), by=request.user)
-            )
+            copies.append(duplicate_event(event, key=free_copy_key(event), by=user))
         except ValidationError as exc:
             modeladmin.message_user(
                 request,
@@ -81,7 +83,9 @@ def duplicate_events(
     description=_("Rotate write keys of selected sources"), permissions=["change"]
 )
 def rotate_write_keys(
-    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Source]
+    modeladmin: admin.ModelAdmin[Source],
+    request: HttpRequest,
+    queryset: QuerySet[Source],
 ) -> TemplateResponse:
     """Ask first; on confirmation rotate and show the new keys once."""
     sources = list(queryset.select_related("plan"))
@@ -90,7 +94,7 @@ def rotate_write_keys(
         [(source, rotate_write_key(source)) for source in sources] if confirmed else []
     )
     hidden = [("action", "rotate_write_keys"), ("confirm", "yes")] + [
-        (admin.helpers.ACTION_CHECKBOX_NAME, str(source.pk)) for source in sources
+        (ACTION_CHECKBOX_NAME, str(source.pk)) for source in sources
     ]
     return rotation_page(
         request,
@@ -104,7 +108,7 @@ def rotate_write_keys(
 
 def rotation_page(
     request: HttpRequest,
-    modeladmin: admin.ModelAdmin,
+    modeladmin: admin.ModelAdmin[Source],
     *,
     sources: list[Source],
     rotated: list[tuple[Source, str]],

@@ -2,32 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from tracking.admin import actions
 from tracking.admin.actions import duplicate_events
 from tracking.admin.badges import badge
+from tracking.admin.bases import ModelAdmin, ModelForm, SimpleHistoryAdmin
 from tracking.admin.fields import OVERRIDES
 from tracking.admin.inlines import EventPropertyInline
 from tracking.admin.metrics import RemovalGuardedAdmin, removal_refusal, used_by_metrics
 from tracking.admin.scoping import PlanScopedAdmin
 from tracking.models import Event, EventStatus, Tag
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-class EventForm(forms.ModelForm):
+
+class _EventCounts(TypedDict):
+    property_count: int
+
+
+class _TagCounts(TypedDict):
+    event_count: int
+
+
+class EventForm(ModelForm[Event]):
     """Deprecating an event online metrics use is refused on the status field."""
 
     def clean_status(self) -> str:
-        status = self.cleaned_data["status"]
+        status: str = self.cleaned_data["status"]
         was = self.instance.status if self.instance.pk else None
         if status == EventStatus.DEPRECATED and was not in (None, status):
             refusal = removal_refusal(self.instance, verb="deprecate")
@@ -41,7 +51,7 @@ class EventForm(forms.ModelForm):
     permissions=["change"],
 )
 def deprecate_events(
-    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Event]
+    modeladmin: admin.ModelAdmin[Event], request: HttpRequest, queryset: QuerySet[Event]
 ) -> None:
     """Deprecate the selected events, except those online metrics use (named in messages)."""
     refused = {
@@ -57,7 +67,9 @@ def deprecate_events(
 
 
 @admin.register(Event)
-class EventAdmin(RemovalGuardedAdmin, PlanScopedAdmin, SimpleHistoryAdmin):
+class EventAdmin(
+    RemovalGuardedAdmin[Event], PlanScopedAdmin[Event], SimpleHistoryAdmin[Event]
+):
     form = EventForm
     list_display = [
         "key",
@@ -130,12 +142,12 @@ class EventAdmin(RemovalGuardedAdmin, PlanScopedAdmin, SimpleHistoryAdmin):
         return used_by_metrics(event)
 
     @admin.display(description=_("properties"), ordering="property_count")
-    def property_count(self, event: Event) -> int:
-        return event.property_count  # type: ignore[attr-defined]  # annotated
+    def property_count(self, event: WithAnnotations[Event, _EventCounts]) -> int:
+        return event.property_count
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(ModelAdmin[Tag]):
     list_display = ["name", "event_count"]
     ordering = ["name"]
     search_fields = ["name"]
@@ -144,5 +156,5 @@ class TagAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(event_count=Count("events"))
 
     @admin.display(description=_("events"), ordering="event_count")
-    def event_count(self, tag: Tag) -> int:
-        return tag.event_count  # type: ignore[attr-defined]  # annotated
+    def event_count(self, tag: WithAnnotations[Tag, _TagCounts]) -> int:
+        return tag.event_count

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -33,10 +34,24 @@ class JSONListField(forms.JSONField):
 
 
 # Descriptions and triggers are a few sentences; the default 10-row box buries the form.
-OVERRIDES: dict[type[models.Field], dict[str, Any]] = {
+OVERRIDES: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
     models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})},
     models.JSONField: {
         "form_class": JSONListField,
         "widget": AdminTextareaWidget(attrs={"rows": 2}),
     },
 }
+
+
+def model_choice_field(
+    fields: Mapping[str, forms.Field], name: str
+) -> forms.ModelChoiceField[Any]:
+    """The form's field for a relation, whose choices come from a queryset.
+
+    Raises TypeError when the field is not a model choice field (the form changed).
+    """
+    field = fields[name]
+    if not isinstance(field, forms.ModelChoiceField):
+        message = f"{name} is not a relation's field: {type(field).__name__}"
+        raise TypeError(message)
+    return field

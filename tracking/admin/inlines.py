@@ -2,26 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from django import forms
 from django.contrib import admin
-from django.forms.models import BaseInlineFormSet
+from django.db.models import Model
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from tracking.admin.fields import OVERRIDES
+from tracking.admin.bases import (
+    BaseInlineFormSet,
+    ModelForm,
+    StackedInline,
+    TabularInline,
+)
+from tracking.admin.fields import OVERRIDES, model_choice_field
 from tracking.models import (
     CommonProperty,
+    Event,
     EventProperty,
     GroupProperty,
     Property,
+    PropertyGroup,
     Source,
+    TrackingPlan,
 )
 from tracking.naming import fold_key
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+_RowT = TypeVar("_RowT", bound=Model)
+_ParentT = TypeVar("_ParentT", bound=Model)
 
 NARROWING_FIELDS = (
     "enum",
@@ -32,31 +45,47 @@ NARROWING_FIELDS = (
 )
 
 
-class PlanPropertyFormSet(BaseInlineFormSet):
+class PlanPropertyFormSet(
+    BaseInlineFormSet[_RowT, _ParentT, ModelForm[_RowT]], Generic[_RowT, _ParentT]
+):
     """Rows that pick a property: offered only the parent's plan's top-level properties."""
 
-    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
+    def add_fields(self, form: ModelForm[_RowT], index: int | None) -> None:
         super().add_fields(form, index)
         if "property" in form.fields:
-            form.fields["property"].queryset = Property.objects.filter(
+            model_choice_field(
+                form.fields, "property"
+            ).queryset = Property.objects.filter(
                 plan_id=self.plan_id, parent__isnull=True
             )
 
     @property
     def plan_id(self) -> int | None:
+        raise NotImplementedError
+
+
+class EventPropertyFormSet(PlanPropertyFormSet[EventProperty, Event]):
+    @property
+    def plan_id(self) -> int | None:
         return self.instance.plan_id
 
 
-class CommonPropertyFormSet(PlanPropertyFormSet):
+class GroupPropertyFormSet(PlanPropertyFormSet[GroupProperty, PropertyGroup]):
+    @property
+    def plan_id(self) -> int | None:
+        return self.instance.plan_id
+
+
+class CommonPropertyFormSet(PlanPropertyFormSet[CommonProperty, TrackingPlan]):
     @property
     def plan_id(self) -> int | None:
         return self.instance.pk
 
 
-class EventPropertyInline(admin.StackedInline):
+class EventPropertyInline(StackedInline[EventProperty, Event]):
     model = EventProperty
     formfield_overrides = OVERRIDES
-    formset = PlanPropertyFormSet
+    formset = EventPropertyFormSet
     autocomplete_fields = ["property"]
     extra = 0
     fieldsets = [
@@ -76,15 +105,15 @@ class EventPropertyInline(admin.StackedInline):
     ]
 
 
-class GroupPropertyInline(admin.TabularInline):
+class GroupPropertyInline(TabularInline[GroupProperty, PropertyGroup]):
     model = GroupProperty
-    formset = PlanPropertyFormSet
+    formset = GroupPropertyFormSet
     autocomplete_fields = ["property"]
     fields = ["property", "required", "position"]
     extra = 0
 
 
-class CommonPropertyInline(admin.TabularInline):
+class CommonPropertyInline(TabularInline[CommonProperty, TrackingPlan]):
     model = CommonProperty
     formset = CommonPropertyFormSet
     autocomplete_fields = ["property"]
@@ -92,10 +121,10 @@ class CommonPropertyInline(admin.TabularInline):
     extra = 0
 
 
-class NestedPropertyFormSet(BaseInlineFormSet):
+class NestedPropertyFormSet(BaseInlineFormSet[Property, Property, ModelForm[Property]]):
     """Nested fields: they live in their parent's plan and must not collide with each other."""
 
-    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
+    def add_fields(self, form: ModelForm[Property], index: int | None) -> None:
         super().add_fields(form, index)
         form.instance.plan_id = self.instance.plan_id
 
@@ -112,7 +141,7 @@ class NestedPropertyFormSet(BaseInlineFormSet):
             seen.setdefault(folded, form.instance)
 
 
-class NestedPropertyInline(admin.TabularInline):
+class NestedPropertyInline(TabularInline[Property, Property]):
     model = Property
     fk_name = "parent"
     formset = NestedPropertyFormSet
@@ -128,7 +157,7 @@ def masked_write_key(source: Source) -> str:
     return "•" * 8 + source.write_key[-4:]
 
 
-def write_key_with_rotation(source: Source) -> SafeString | str:
+def write_key_with_rotation(source: Source) -> StrOrPromise:
     """The masked write key and a link to rotate it."""
     if not source.pk:
         return _("Generated when the source is saved.")
@@ -141,7 +170,7 @@ def write_key_with_rotation(source: Source) -> SafeString | str:
     )
 
 
-class SourceInline(admin.TabularInline):
+class SourceInline(TabularInline[Source, TrackingPlan]):
     model = Source
     fields = [
         "name",
@@ -155,15 +184,17 @@ class SourceInline(admin.TabularInline):
     extra = 0
     show_change_link = True
 
-    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+    def get_formset(
+        self, request: HttpRequest, obj: TrackingPlan | None = None, **kwargs: Any
+    ) -> type[BaseInlineFormSet[Source, TrackingPlan, ModelForm[Source]]]:
         formset = super().get_formset(request, obj, **kwargs)
         # Only this plan's own versions can be pinned (none while the plan is being added).
-        field = formset.form.base_fields["pinned_version"]
-        field.queryset = (
-            field.queryset.filter(plan=obj) if obj else field.queryset.none()
-        )
+        field = model_choice_field(formset.form.base_fields, "pinned_version")
+        versions = field.queryset
+        if versions is not None:
+            field.queryset = versions.filter(plan=obj) if obj else versions.none()
         return formset
 
     @admin.display(description=_("write key"))
-    def write_key_display(self, source: Source) -> SafeString | str:
+    def write_key_display(self, source: Source) -> StrOrPromise:
         return write_key_with_rotation(source)

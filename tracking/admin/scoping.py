@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 
+from tracking.admin.bases import ModelAdmin
 from tracking.models import Event, Property, PropertyGroup, Source
+
+_ModelT = TypeVar("_ModelT", bound=Model)
 
 # Change pages whose object belongs to a plan, by admin URL name.
 _PLAN_OWNED: dict[str, type[Model]] = {
@@ -63,12 +65,12 @@ def referring_plan_id(request: HttpRequest) -> int | None:
     return plan_from_query(referer.query)
 
 
-class PlanScopedAdmin(admin.ModelAdmin):
+class PlanScopedAdmin(ModelAdmin[_ModelT], Generic[_ModelT]):
     """Autocomplete answers limited to the referring page's plan; add forms start in it."""
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
-    ) -> tuple[QuerySet[Any], bool]:
+    ) -> tuple[QuerySet[_ModelT], bool]:
         queryset, may_have_duplicates = super().get_search_results(
             request, queryset, search_term
         )
@@ -79,7 +81,8 @@ class PlanScopedAdmin(admin.ModelAdmin):
         return queryset, may_have_duplicates
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
-        initial = super().get_changeform_initial_data(request)
+        # Initial values are field values (here a plan id), not only query-string text.
+        initial: dict[str, Any] = super().get_changeform_initial_data(request)
         plan_id = plan_from_query(request.META.get("QUERY_STRING", ""))
         if plan_id is not None:
             initial.setdefault("plan", plan_id)

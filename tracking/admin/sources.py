@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from tracking.admin.actions import rotate_write_keys, rotation_page
+from tracking.admin.bases import SimpleHistoryAdmin
 from tracking.admin.inlines import write_key_with_rotation
 from tracking.admin.scoping import PlanScopedAdmin
 from tracking.models import Source, rotate_write_key
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 @admin.register(Source)
-class SourceAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
+class SourceAdmin(PlanScopedAdmin[Source], SimpleHistoryAdmin[Source]):
     list_display = [
         "name",
         "kind",
@@ -42,7 +46,7 @@ class SourceAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
     actions = [rotate_write_keys]
 
     @admin.display(description=_("write key"))
-    def write_key_display(self, source: Source) -> SafeString | str:
+    def write_key_display(self, source: Source) -> StrOrPromise:
         return write_key_with_rotation(source)
 
     def get_urls(self) -> list[URLPattern]:

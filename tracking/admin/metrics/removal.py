@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
@@ -12,11 +13,14 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+from tracking.admin.bases import ModelAdmin
 from tracking.errors import MetricDependencyError
 from tracking.metrics.guard import refuse_removal
 
+_ModelT = TypeVar("_ModelT", bound=Model)
 
-class RemovalGuardedAdmin(admin.ModelAdmin):
+
+class RemovalGuardedAdmin(ModelAdmin[_ModelT], Generic[_ModelT]):
     """Deletes of what online metrics use are refused with a message, not an error page."""
 
     def delete_view(
@@ -38,16 +42,20 @@ class RemovalGuardedAdmin(admin.ModelAdmin):
             )
         )
 
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+    def get_actions(
+        self, request: HttpRequest
+    ) -> dict[str, tuple[Callable[..., str], str, str] | None]:
         actions = super().get_actions(request)
-        if "delete_selected" in actions:
-            _func, name, description = actions["delete_selected"]
-            actions["delete_selected"] = (guarded_delete_selected, name, description)
+        delete = actions.get("delete_selected")
+        if delete is not None:
+            _func, name, description = delete
+            # django-stubs declares an action as returning str; actions return a response.
+            actions["delete_selected"] = (guarded_delete_selected, name, description)  # type: ignore[assignment]
         return actions
 
 
 def guarded_delete_selected(
-    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any]
+    modeladmin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[Any]
 ) -> HttpResponse | None:
     refusals = [r for obj in queryset if (r := removal_refusal(obj)) is not None]
     for refusal in refusals:
