@@ -5,7 +5,12 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from tracking.api.serializers.narrowing import CONSTRAINT_FIELDS, CONSTRAINT_HELP
-from tracking.api.serializers.validation import ModelCleanSerializer
+from tracking.api.serializers.validation import (
+    AnyField,
+    ModelCleanSerializer,
+    RowT,
+    offer_rows,
+)
 from tracking.models import (
     CommonProperty,
     EventProperty,
@@ -15,7 +20,7 @@ from tracking.models import (
 )
 
 
-def _property_field() -> serializers.PrimaryKeyRelatedField:  # type: ignore[type-arg]
+def _property_field() -> serializers.PrimaryKeyRelatedField[Property]:
     return serializers.PrimaryKeyRelatedField(
         queryset=Property.objects.none(),
         help_text="Id of a top-level property of the plan.",
@@ -28,20 +33,21 @@ def _property_key_field() -> serializers.CharField:
     )
 
 
-class VisiblePropertyMixin(serializers.Serializer):  # type: ignore[type-arg]
+class VisiblePropertyMixin(serializers.Serializer[RowT]):
     """Offers the properties of every plan the caller sees, so the model can refuse other plans'."""
 
-    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+    def get_fields(self) -> dict[str, AnyField]:
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None and "property" in fields:
-            fields["property"].queryset = Property.objects.filter(  # type: ignore[attr-defined]
-                plan__in=plans_visible_to(request.user)
-            )
+            visible = Property.objects.filter(plan__in=plans_visible_to(request.user))
+            offer_rows(fields["property"], visible)
         return fields
 
 
-class MemberSerializer(VisiblePropertyMixin, ModelCleanSerializer):
+class MemberSerializer(
+    VisiblePropertyMixin[GroupProperty], ModelCleanSerializer[GroupProperty]
+):
     """A property in a group."""
 
     property = _property_field()
@@ -58,7 +64,9 @@ class MemberSerializer(VisiblePropertyMixin, ModelCleanSerializer):
         validators: list[object] = []
 
 
-class AttachmentSerializer(VisiblePropertyMixin, ModelCleanSerializer):
+class AttachmentSerializer(
+    VisiblePropertyMixin[EventProperty], ModelCleanSerializer[EventProperty]
+):
     """A property attached to an event, required or optional, optionally narrowed."""
 
     property = _property_field()
@@ -85,7 +93,9 @@ class AttachmentSerializer(VisiblePropertyMixin, ModelCleanSerializer):
         validators: list[object] = []
 
 
-class CommonPropertySerializer(VisiblePropertyMixin, ModelCleanSerializer):
+class CommonPropertySerializer(
+    VisiblePropertyMixin[CommonProperty], ModelCleanSerializer[CommonProperty]
+):
     """A property every event of the plan carries."""
 
     property = _property_field()

@@ -5,41 +5,47 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from rest_framework import serializers
 
 from tracking.api.serializers.attachments import AttachmentSerializer
 from tracking.api.serializers.plans import owner_field
-from tracking.api.serializers.validation import ModelCleanSerializer
-from tracking.models import Event, PropertyGroup, Source, Tag
+from tracking.api.serializers.validation import (
+    AnyField,
+    ModelCleanSerializer,
+    offer_rows,
+)
+from tracking.models import Event, Metric, PropertyGroup, Source, Tag
 
 
-class TagNamesField(serializers.ListField):  # type: ignore[type-arg]
+class TagNamesField(serializers.ListField):
     """Tags by name; unknown names are created."""
 
     child = serializers.CharField(max_length=64)
 
-    def get_attribute(self, instance: Event) -> list[str]:
+    def get_attribute(self, instance: Event | Metric) -> list[str]:
         return [tag.name for tag in instance.tags.all()]
 
 
-def _plan_rows(model: type[Any], help_text: str) -> serializers.Field:  # type: ignore[type-arg]
-    return serializers.PrimaryKeyRelatedField(
-        many=True,
-        required=False,
-        queryset=model.objects.none(),
-        help_text=help_text,
+def _plan_rows(
+    rows: QuerySet[Source] | QuerySet[PropertyGroup], help_text: str
+) -> serializers.ManyRelatedField:
+    # What `many=True` calls, typed as the ManyRelatedField it builds.
+    return serializers.PrimaryKeyRelatedField.many_init(
+        required=False, queryset=rows, help_text=help_text
     )
 
 
-class EventSerializer(ModelCleanSerializer):
+class EventSerializer(ModelCleanSerializer[Event]):
     owner = owner_field("event")
     tags = TagNamesField(required=False, help_text="Tag names, e.g. checkout.")
     sources = _plan_rows(
-        Source,
+        Source.objects.none(),
         "Ids of the sources the event is expected on; none means every source.",
     )
     groups = _plan_rows(
-        PropertyGroup, "Ids of the property groups attached to the event."
+        PropertyGroup.objects.none(),
+        "Ids of the property groups attached to the event.",
     )
     attachments = AttachmentSerializer(
         many=True,
@@ -85,14 +91,12 @@ class EventSerializer(ModelCleanSerializer):
         }
         validators: list[object] = []
 
-    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+    def get_fields(self) -> dict[str, AnyField]:
         fields = super().get_fields()
         plan = self.context.get("plan")
         if plan is not None:
-            fields["sources"].child_relation.queryset = Source.objects.filter(plan=plan)  # type: ignore[attr-defined]
-            fields["groups"].child_relation.queryset = PropertyGroup.objects.filter(  # type: ignore[attr-defined]
-                plan=plan
-            )
+            offer_rows(fields["sources"], Source.objects.filter(plan=plan))
+            offer_rows(fields["groups"], PropertyGroup.objects.filter(plan=plan))
         return fields
 
     @transaction.atomic
@@ -117,7 +121,7 @@ def _set_tags(event: Event, names: list[str] | None) -> None:
     event.tags.set(tags)
 
 
-class DuplicateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class DuplicateSerializer(serializers.Serializer[dict[str, Any]]):
     key = serializers.CharField(
         max_length=128,
         required=False,

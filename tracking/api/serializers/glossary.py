@@ -11,7 +11,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tracking.api.serializers.plans import owner_field
-from tracking.api.serializers.validation import ModelCleanSerializer
+from tracking.api.serializers.validation import (
+    AnyField,
+    ModelCleanSerializer,
+    offer_rows,
+)
 from tracking.metrics.findings import MetricFinding
 from tracking.models import GlossaryTerm, Modifier, PeriodKind, TimePeriod
 
@@ -53,7 +57,7 @@ class FilterTreeField(serializers.JSONField):
     """A filter tree: `{"all": […]}`, `{"any": […]}`, `{"not": …}`, or a leaf."""
 
 
-class GlossaryTermSerializer(ModelCleanSerializer):
+class GlossaryTermSerializer(ModelCleanSerializer[GlossaryTerm]):
     owner = owner_field("term")
     predicate = FilterTreeField(
         allow_null=True,
@@ -90,7 +94,7 @@ class GlossaryTermSerializer(ModelCleanSerializer):
         validators: list[object] = []
 
 
-class ModifierSerializer(ModelCleanSerializer):
+class ModifierSerializer(ModelCleanSerializer[Modifier]):
     term = serializers.SlugRelatedField(
         slug_field="key",
         queryset=GlossaryTerm.objects.none(),
@@ -132,15 +136,15 @@ class ModifierSerializer(ModelCleanSerializer):
         }
         validators: list[object] = []
 
-    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+    def get_fields(self) -> dict[str, AnyField]:
         fields = super().get_fields()
         plan = self.context.get("plan")
         if plan is not None:
-            fields["term"].queryset = GlossaryTerm.objects.filter(plan=plan)  # type: ignore[attr-defined]
+            offer_rows(fields["term"], GlossaryTerm.objects.filter(plan=plan))
         return fields
 
 
-class TimePeriodSerializer(ModelCleanSerializer):
+class TimePeriodSerializer(ModelCleanSerializer[TimePeriod]):
     kind = PeriodKindField(help_text="trailing, to_date, calendar or all_time.")
 
     class Meta:

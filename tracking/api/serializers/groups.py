@@ -7,7 +7,7 @@ from tracking.api.serializers.validation import ModelCleanSerializer
 from tracking.models import PropertyGroup
 
 
-class GroupSerializer(ModelCleanSerializer):
+class GroupSerializer(ModelCleanSerializer[PropertyGroup]):
     members = MemberSerializer(
         many=True,
         read_only=True,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from drf_spectacular.types import OpenApiTypes
@@ -12,8 +12,12 @@ from rest_framework import serializers
 
 from tracking.api.serializers.events import TagNamesField
 from tracking.api.serializers.glossary import KindField, one_of
-from tracking.api.serializers.plans import owner_field
-from tracking.api.serializers.validation import ModelCleanSerializer
+from tracking.api.serializers.plans import owner_field, username_field
+from tracking.api.serializers.validation import (
+    AnyField,
+    ModelCleanSerializer,
+    offer_rows,
+)
 from tracking.metrics.catalog import MetricCatalog, MetricSpec
 from tracking.metrics.explain import Explanation, explain_metric
 from tracking.metrics.findings import MetricFinding
@@ -27,6 +31,9 @@ from tracking.models import (
     TrackingPlan,
 )
 from tracking.snapshot import PlanSnapshot, take_snapshot
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class DraftCatalog:
@@ -60,12 +67,12 @@ class DraftCatalog:
         )
 
 
-class ExplanationSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ExplanationSerializer(serializers.Serializer[dict[str, Any]]):
     en = serializers.CharField(help_text="The metric in English words.")
     zh = serializers.CharField(help_text="The metric in Chinese words.")
 
 
-class MetricFindingSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MetricFindingSerializer(serializers.Serializer[dict[str, Any]]):
     severity = serializers.CharField(help_text="error, warning or info.")
     code = serializers.CharField(help_text="Stable snake_case code of the rule.")
     subject = serializers.CharField(help_text="Key of the metric the finding is about.")
@@ -75,7 +82,7 @@ class MetricFindingSerializer(serializers.Serializer):  # type: ignore[type-arg]
     message = serializers.CharField(help_text="What is wrong, for a PM.")
 
 
-class DependencySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class DependencySerializer(serializers.ModelSerializer[MetricDependency]):
     class Meta:
         model = MetricDependency
         fields = ["target_type", "target_key", "role"]
@@ -91,7 +98,7 @@ class DefinitionField(serializers.JSONField):
     """The definition JSON; its shape depends on the kind (see the design's examples)."""
 
 
-def _person(what: str) -> serializers.SlugRelatedField:  # type: ignore[type-arg]
+def _person(what: str) -> serializers.SlugRelatedField[User]:
     return serializers.SlugRelatedField(
         slug_field="username",
         queryset=get_user_model().objects.filter(is_active=True),
@@ -106,7 +113,7 @@ class MetricKindField(KindField):
     kinds = MetricKind
 
 
-class MetricSerializer(ModelCleanSerializer):
+class MetricSerializer(ModelCleanSerializer[Metric]):
     definition = DefinitionField(
         help_text=(
             'What is computed, one shape per kind, e.g. {"event": "App Opened", "agg": '
@@ -125,11 +132,7 @@ class MetricSerializer(ModelCleanSerializer):
         required=False,
         help_text="For a leading indicator: key of the lagging metric it predicts.",
     )
-    certified_by = serializers.SlugRelatedField(
-        slug_field="username",
-        read_only=True,
-        help_text="Who reviewed or certified the metric.",
-    )
+    certified_by = username_field("Who reviewed or certified the metric.")
     tags = TagNamesField(required=False, help_text="Tag names, e.g. growth.")
     dependencies = DependencySerializer(
         many=True,
@@ -228,27 +231,29 @@ class MetricSerializer(ModelCleanSerializer):
         }
         validators: list[object] = []
 
-    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+    def get_fields(self) -> dict[str, AnyField]:
         fields = super().get_fields()
         plan = self.context.get("plan")
         if plan is not None:
-            fields["drives"].queryset = Metric.objects.filter(plan=plan)  # type: ignore[attr-defined]
+            offer_rows(fields["drives"], Metric.objects.filter(plan=plan))
         return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         try:
             return super().validate(attrs)
         except serializers.ValidationError as exc:
+            if not isinstance(exc.detail, dict):
+                raise
             # TRICKY: `save_metric` checks the definition in full and names each problem's
             # path; the row's own shape check would say the same less precisely.
-            rest = {f: m for f, m in exc.detail.items() if f != "definition"}  # type: ignore[union-attr]
+            rest = {f: m for f, m in exc.detail.items() if f != "definition"}
             if rest:
                 raise serializers.ValidationError(rest) from exc
             return attrs
 
     @extend_schema_field(ExplanationSerializer)
     def get_explanation(self, metric: Metric) -> dict[str, str] | None:
-        words = self.context.get("catalog")
+        words: DraftCatalog | None = self.context.get("catalog")
         if words is None:
             return None
         explanation = words.explanation(metric)
@@ -256,13 +261,13 @@ class MetricSerializer(ModelCleanSerializer):
 
     @extend_schema_field(MetricFindingSerializer(many=True))
     def get_findings(self, metric: Metric) -> list[dict[str, str]]:
-        words = self.context.get("catalog")
+        words: DraftCatalog | None = self.context.get("catalog")
         if words is None:
             return []
         return [f.as_dict() for f in words.findings(metric)]
 
 
-class LifecycleSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class LifecycleSerializer(serializers.Serializer[dict[str, Any]]):
     lifecycle = serializers.ChoiceField(
         choices=MetricLifecycle.choices,
         help_text="The lifecycle to move the metric to.",
@@ -276,7 +281,7 @@ class LifecycleSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class LifecycleResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class LifecycleResultSerializer(serializers.Serializer[dict[str, Any]]):
     moved = serializers.ListField(
         child=serializers.CharField(),
         help_text="Keys of every metric that moved, this one included.",
@@ -284,7 +289,7 @@ class LifecycleResultSerializer(serializers.Serializer):  # type: ignore[type-ar
     metric = MetricSerializer(help_text="The metric as it stands now.")
 
 
-class LineageSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class LineageSerializer(serializers.Serializer[dict[str, Any]]):
     metrics = serializers.ListField(
         child=serializers.CharField(),
         help_text="Metrics it is built on, directly or through others.",
@@ -311,7 +316,7 @@ class LineageSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class MetricSummarySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class MetricSummarySerializer(serializers.ModelSerializer[Metric]):
     kind = MetricKindField(help_text="The metric's kind.")
 
     class Meta:

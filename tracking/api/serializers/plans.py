@@ -2,25 +2,38 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from tracking.api.serializers.validation import ModelCleanSerializer
 from tracking.models import TrackingPlan
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-def owner_field(what: str) -> serializers.SlugRelatedField:  # type: ignore[type-arg]
+
+def owner_field(what: str) -> serializers.SlugRelatedField[User]:
     """A user given by username; when omitted on creation, the caller."""
     return serializers.SlugRelatedField(
         slug_field="username",
         queryset=get_user_model().objects.filter(is_active=True),
         allow_null=True,
-        default=serializers.CurrentUserDefault(),
+        # The stubs do not list context-aware defaults such as CurrentUserDefault.
+        default=serializers.CurrentUserDefault(),  # type: ignore[arg-type]
         help_text=f"Username of the person responsible for the {what}; the caller if omitted.",
     )
 
 
-class PlanSerializer(ModelCleanSerializer):
+def username_field(help_text: str) -> serializers.SlugRelatedField[User]:
+    """A user shown by username, never given."""
+    return serializers.SlugRelatedField(
+        slug_field="username", read_only=True, help_text=help_text
+    )
+
+
+class PlanSerializer(ModelCleanSerializer[TrackingPlan]):
     owner = owner_field("plan")
 
     class Meta:
@@ -67,7 +80,7 @@ class PlanSerializer(ModelCleanSerializer):
         validators: list[object] = []
 
 
-class FindingSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class FindingSerializer(serializers.Serializer[dict[str, Any]]):
     severity = serializers.ChoiceField(
         choices=["error", "warning", "info"],
         help_text="Errors block publishing; warnings and infos do not.",
@@ -83,8 +96,9 @@ class FindingSerializer(serializers.Serializer):  # type: ignore[type-arg]
     message = serializers.CharField(help_text="What is wrong, for people.")
 
 
-class PlanChecksSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PlanChecksSerializer(serializers.Serializer[dict[str, Any]]):
     plan = serializers.CharField(help_text="The plan's key.")
-    errors = serializers.IntegerField(help_text="How many findings are errors.")
+    # The stubs see a field named like a serializer attribute; DRF moves declared fields aside.
+    errors = serializers.IntegerField(help_text="How many findings are errors.")  # type: ignore[assignment]
     warnings = serializers.IntegerField(help_text="How many findings are warnings.")
     findings = FindingSerializer(many=True, help_text="Every finding, errors first.")

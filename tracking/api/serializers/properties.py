@@ -9,7 +9,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tracking.api.serializers.narrowing import CONSTRAINT_FIELDS, CONSTRAINT_HELP
-from tracking.api.serializers.validation import ModelCleanSerializer
+from tracking.api.serializers.validation import (
+    AnyField,
+    ModelCleanSerializer,
+    offer_rows,
+)
 from tracking.models import Property, TrackingPlan
 
 
@@ -57,8 +61,9 @@ _NESTED = {
 }
 
 
-class PropertySerializer(ModelCleanSerializer):
-    parent = serializers.PrimaryKeyRelatedField(
+class PropertySerializer(ModelCleanSerializer[Property]):
+    # The stubs see a field named like a serializer attribute; DRF moves declared fields aside.
+    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
         queryset=Property.objects.none(),
         allow_null=True,
         required=False,
@@ -68,7 +73,8 @@ class PropertySerializer(ModelCleanSerializer):
         help_text="The dotted key from the top level, e.g. `items.sku`."
     )
     # TRICKY: the method may not be `get_fields`, which every serializer already has.
-    fields = serializers.SerializerMethodField(
+    # The stubs see a field named like a serializer attribute; DRF moves declared fields aside.
+    fields = serializers.SerializerMethodField(  # type: ignore[assignment]
         method_name="nested_fields",
         help_text="The nested fields of an object, or of the objects in a list.",
     )
@@ -107,22 +113,24 @@ class PropertySerializer(ModelCleanSerializer):
         }
         validators: list[object] = []
 
-    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+    def get_fields(self) -> dict[str, AnyField]:
         fields = super().get_fields()
         plan = self.context.get("plan")
         if plan is not None:
-            fields["parent"].queryset = Property.objects.filter(plan=plan)  # type: ignore[attr-defined]
+            offer_rows(fields["parent"], Property.objects.filter(plan=plan))
         return fields
 
     def get_path(self, prop: Property) -> str:
-        tree = self.context.get("tree")
+        tree: PropertyTree | None = self.context.get("tree")
         return tree.path(prop) if tree is not None else prop.path
 
     @extend_schema_field(_NESTED)
     def nested_fields(self, prop: Property) -> list[dict[str, Any]]:
-        tree = self.context.get("tree")
-        depth = self.context.get("depth", 0)
+        tree: PropertyTree | None = self.context.get("tree")
+        depth: int = self.context.get("depth", 0)
         if tree is None or depth >= MAX_DEPTH:
             return []
         context = {**self.context, "depth": depth + 1}
-        return PropertySerializer(tree.children(prop), many=True, context=context).data
+        nested = PropertySerializer(tree.children(prop), many=True, context=context)
+        # many=True builds a ListSerializer, whose data is a list; the stubs cannot tell.
+        return nested.data  # type: ignore[return-value]

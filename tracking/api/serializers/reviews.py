@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
-from tracking.models.versions import ChangeRequest, ReviewComment
+from tracking.api.serializers.plans import username_field
+from tracking.models.versions import ChangeRequest, PlanVersion, ReviewComment
 
-_USERNAME = {"slug_field": "username", "read_only": True}
 
-
-class ChangeRequestSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    author = serializers.SlugRelatedField(
-        **_USERNAME, help_text="Username of who opened it (the caller)."
-    )
-    reviewer = serializers.SlugRelatedField(
-        **_USERNAME, help_text="Username of who approved it or asked for changes."
-    )
-    published_version = serializers.SlugRelatedField(
-        slug_field="number",
-        read_only=True,
-        help_text="The version it was published as, once published.",
+class ChangeRequestSerializer(serializers.ModelSerializer[ChangeRequest]):
+    author = username_field("Username of who opened it (the caller).")
+    reviewer = username_field("Username of who approved it or asked for changes.")
+    published_version: serializers.SlugRelatedField[PlanVersion] = (
+        serializers.SlugRelatedField(
+            slug_field="number",
+            read_only=True,
+            help_text="The version it was published as, once published.",
+        )
     )
 
     class Meta:
@@ -61,7 +60,7 @@ class ChangeRequestSerializer(serializers.ModelSerializer):  # type: ignore[type
         }
 
 
-class ApproveSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ApproveSerializer(serializers.Serializer[dict[str, Any]]):
     comment = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -70,16 +69,14 @@ class ApproveSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
 
 
-class RequestChangesSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class RequestChangesSerializer(serializers.Serializer[dict[str, Any]]):
     comment = serializers.CharField(
         help_text="What needs to change; added to the discussion."
     )
 
 
-class CommentSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    author = serializers.SlugRelatedField(
-        **_USERNAME, help_text="Username of who wrote it (the caller)."
-    )
+class CommentSerializer(serializers.ModelSerializer[ReviewComment]):
+    author = username_field("Username of who wrote it (the caller).")
 
     class Meta:
         model = ReviewComment

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -15,7 +17,7 @@ def masked(write_key: str) -> str:
     return "•" * 8 + write_key[-4:]
 
 
-class SourceSerializer(ModelCleanSerializer):
+class SourceSerializer(ModelCleanSerializer[Source]):
     write_key = serializers.SerializerMethodField(
         help_text=(
             "The key SDKs send to the collector. Masked unless the caller may change "
@@ -59,7 +61,7 @@ class SourceSerializer(ModelCleanSerializer):
         return masked(source.write_key)
 
 
-class WriteKeySerializer(serializers.Serializer):  # type: ignore[type-arg]
+class WriteKeySerializer(serializers.Serializer[dict[str, Any]]):
     write_key = serializers.CharField(
         help_text="The new write key; the old one stopped working."
     )

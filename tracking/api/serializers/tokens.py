@@ -10,7 +10,7 @@ from tracking.api.serializers.validation import ModelCleanSerializer
 from tracking.models import ApiToken, issue_token
 
 
-class TokenSerializer(ModelCleanSerializer):
+class TokenSerializer(ModelCleanSerializer[ApiToken]):
     clean_exclude = ("prefix", "digest")  # set when the token is issued
 
     class Meta:

@@ -7,13 +7,14 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from tracking.api.serializers.plans import FindingSerializer
+from tracking.api.serializers.plans import FindingSerializer, username_field
+from tracking.api.serializers.validation import AnyField, offer_rows
 from tracking.models import ChangeRequest, PlanVersion
 
 _LEVELS = "breaking, additive and text"
 
 
-class ChangeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ChangeSerializer(serializers.Serializer[dict[str, Any]]):
     kind = serializers.CharField(help_text="added, changed or removed.")
     object_type = serializers.CharField(
         help_text=(
@@ -32,7 +33,7 @@ class ChangeSerializer(serializers.Serializer):  # type: ignore[type-arg]
     summary = serializers.CharField(help_text="The change in one sentence, for people.")
 
 
-class DiffSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class DiffSerializer(serializers.Serializer[dict[str, Any]]):
     initial = serializers.BooleanField(
         help_text="True for the diff of a first version, against nothing."
     )
@@ -59,21 +60,19 @@ class PlanDiffSerializer(DiffSerializer):
     )
 
 
-class DiffQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]
+class DiffQuerySerializer(serializers.Serializer[dict[str, Any]]):
     """The `?from=` and `?to=` of the diff endpoint (`from` is a Python keyword)."""
 
-    def get_fields(self) -> dict[str, serializers.Field]:  # type: ignore[type-arg]
+    def get_fields(self) -> dict[str, AnyField]:
         return {
             "from": serializers.CharField(default="latest", max_length=32),
             "to": serializers.CharField(default="draft", max_length=32),
         }
 
 
-class VersionListSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    author = serializers.SlugRelatedField(
-        slug_field="username",
-        read_only=True,
-        help_text="Username of who published it; null if that account is gone.",
+class VersionListSerializer(serializers.ModelSerializer[PlanVersion]):
+    author = username_field(
+        "Username of who published it; null if that account is gone."
     )
     counts = serializers.DictField(
         child=serializers.IntegerField(),
@@ -137,7 +136,7 @@ class VersionSerializer(VersionListSerializer):
         return change_request.pk if change_request is not None else None
 
 
-class PublishSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PublishSerializer(serializers.Serializer[dict[str, Any]]):
     note = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -159,11 +158,11 @@ class PublishSerializer(serializers.Serializer):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         plan = self.context.get("plan")
         if plan is not None:
-            field = self.fields["change_request"]
-            field.queryset = ChangeRequest.objects.filter(plan=plan)  # type: ignore[attr-defined]
+            rows = ChangeRequest.objects.filter(plan=plan)
+            offer_rows(self.fields["change_request"], rows)
 
 
-class PublishPreviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PublishPreviewSerializer(serializers.Serializer[dict[str, Any]]):
     previous = serializers.CharField(
         allow_null=True, help_text="The latest version's number; null if none yet."
     )
