@@ -86,13 +86,16 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
 
 def _api_exception_body(exc: exceptions.APIException) -> dict[str, Any]:
     if isinstance(exc, exceptions.ValidationError):
-        details = exc.detail
-        if isinstance(details, list):
-            details = {api_settings.NON_FIELD_ERRORS_KEY: details}
-        return error_body("invalid", _("Some fields are not valid."), details)
+        fields = exc.detail
+        if isinstance(fields, list):
+            fields = {api_settings.NON_FIELD_ERRORS_KEY: fields}
+        return error_body("invalid", _("Some fields are not valid."), fields)
     details: dict[str, Any] = {}
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        details["retry_after"] = int(exc.wait)
+    if isinstance(exc, exceptions.Throttled):
+        # Throttled() sets `wait`; the stubs omit it.
+        wait = exc.wait  # type: ignore[attr-defined]
+        if wait is not None:
+            details["retry_after"] = int(wait)
     code = getattr(exc.detail, "code", None) or exc.default_code
     return error_body(str(code), str(exc.detail), details)
 

@@ -11,10 +11,13 @@ must not (a shared cache would serve one caller's plan to another).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header, parse_etags
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 
@@ -71,10 +74,16 @@ class AnyAccept(BaseContentNegotiation):
     renderers only know JSON and HTML.
     """
 
-    def select_parser(self, request: Request, parsers: list[object]) -> object:
-        return parsers[0]
+    def select_parser(
+        self, request: Request, parsers: Iterable[BaseParser]
+    ) -> BaseParser | None:
+        return next(iter(parsers))
 
     def select_renderer(
-        self, request: Request, renderers: list[BaseRenderer], format_suffix: str = ""
+        self,
+        request: Request,
+        renderers: Iterable[BaseRenderer],
+        format_suffix: str | None = None,
     ) -> tuple[BaseRenderer, str]:
-        return renderers[0], renderers[0].media_type
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type

@@ -45,7 +45,8 @@ _ERRORS = {
 _WRITES = {"post", "put", "patch", "delete"}
 
 
-class BearerTokenScheme(OpenApiAuthenticationExtension):
+# drf-spectacular registers extensions in an unannotated __init_subclass__.
+class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     target_class = "tracking.api.tokens.BearerTokenAuthentication"
     name = "tokenAuth"
 

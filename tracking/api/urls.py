@@ -40,7 +40,7 @@ from tracking.api.views.versions import (
 PLAN = rf"plans/(?P<plan_key>{PLAN_KEY_PATTERN})"
 VERSION = rf"{PLAN}/versions/(?P<version>{VERSION_REF_PATTERN})"
 
-router = SimpleRouter(trailing_slash="")
+router = SimpleRouter(trailing_slash=False)
 router.register("tokens", TokenViewSet, basename="token")
 router.register("plans", PlanViewSet, basename="plan")
 router.register(rf"{PLAN}/sources", SourceViewSet, basename="source")
