@@ -7,10 +7,16 @@ role gets 403 before plan scoping could answer 404.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.views import APIView
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 _ACTION_BY_METHOD = {
     "GET": "view",
@@ -23,9 +29,21 @@ _ACTION_BY_METHOD = {
 WRITE_KEY_PERMISSION = "tracking.change_source"
 
 
-def may_see_write_keys(user: AbstractBaseUser | AnonymousUser) -> bool:
+def may_see_write_keys(user: User | AnonymousUser) -> bool:
     """Editors, admins and superusers see sources' write keys; others see them masked."""
     return user.has_perm(WRITE_KEY_PERMISSION)
+
+
+def caller(request: Request) -> User:
+    """The signed-in user making the call.
+
+    `RolePermissions` refuses anonymous calls before any view runs, so the refusal here is
+    only reached by a view that forgot its permission classes.
+    """
+    user = request.user
+    if isinstance(user, AnonymousUser):
+        raise NotAuthenticated
+    return user
 
 
 def required_permissions(request: Request, view: APIView) -> list[str]:
@@ -37,6 +55,7 @@ def required_permissions(request: Request, view: APIView) -> list[str]:
     verb = _ACTION_BY_METHOD.get(request.method or "")
     if verb is None:
         return []  # OPTIONS: the description of the endpoint
+    # Every view checked here names its model in `queryset` (see the module's docstring).
     opts = view.queryset.model._meta  # type: ignore[attr-defined]
     return [f"{opts.app_label}.{verb}_{opts.model_name}"]
 

@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tracking.api.permissions import caller
 from tracking.api.serializers.attachments import AttachmentSerializer
 from tracking.api.serializers.events import DuplicateSerializer, EventSerializer
 from tracking.api.serializers.metrics import MetricSummarySerializer
@@ -32,7 +33,8 @@ from tracking.models import Event, EventProperty, EventStatus, TrackedOn
 from tracking.naming import fold_key
 
 
-class EventFilter(django_filters.FilterSet):
+# django-filter ships no type information: FilterSet is Any to mypy.
+class EventFilter(django_filters.FilterSet):  # type: ignore[misc]
     key = django_filters.CharFilter(
         method="filter_key",
         help_text="The event with this key (ignoring case and separators).",
@@ -66,7 +68,7 @@ class EventFilter(django_filters.FilterSet):
 
 @extend_schema(tags=["events"], parameters=[PLAN_PARAMETER])
 @ref_on_detail_routes("event")
-class EventViewSet(PlanScopedMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class EventViewSet(PlanScopedMixin[Event], viewsets.ModelViewSet[Event]):
     """The plan's events (tracking points), with their properties and groups."""
 
     queryset = Event.objects.all()
@@ -129,7 +131,7 @@ class EventViewSet(PlanScopedMixin, viewsets.ModelViewSet):  # type: ignore[type
     )
     @action(detail=True, methods=["post"])
     def deprecate(self, request: Request, **kwargs: Any) -> Response:
-        event = deprecate_event(self.get_object(), by=request.user)
+        event = deprecate_event(self.get_object(), by=caller(request))
         return Response(self.get_serializer(event).data)
 
     @extend_schema(
@@ -144,7 +146,7 @@ class EventViewSet(PlanScopedMixin, viewsets.ModelViewSet):  # type: ignore[type
         given = DuplicateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         key = given.validated_data.get("key") or free_copy_key(event)
-        copy = duplicate_event(event, key=key, by=request.user)
+        copy = duplicate_event(event, key=key, by=caller(request))
         copy = self.get_queryset().get(pk=copy.pk)
         return Response(self.get_serializer(copy).data, status=status.HTTP_201_CREATED)
 
@@ -156,7 +158,9 @@ class EventViewSet(PlanScopedMixin, viewsets.ModelViewSet):  # type: ignore[type
         ref_parameter("event_ref", "event"),
     ],
 )
-class AttachmentViewSet(PlanScopedMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class AttachmentViewSet(
+    PlanScopedMixin[EventProperty], viewsets.ModelViewSet[EventProperty]
+):
     """The properties attached to one event: required or optional, optionally narrowed."""
 
     queryset = EventProperty.objects.all()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -18,9 +18,11 @@ from tracking.api.serializers.glossary import (
     TimePeriodSerializer,
     finding_errors,
 )
+from tracking.api.serializers.validation import row_to_write
 from tracking.api.views.scoping import (
     PLAN_PARAMETER,
     PlanScopedMixin,
+    RowT,
     ref_on_detail_routes,
 )
 from tracking.errors import MetricDependencyError
@@ -28,14 +30,17 @@ from tracking.metrics.dependencies import MODIFIER, PERIOD, TERM
 from tracking.metrics.findings import MetricFinding
 from tracking.metrics.guard import online_metrics_using
 from tracking.metrics.queries import check_modifier_row, check_term_row
-from tracking.models import GlossaryTerm, Modifier, TimePeriod
+from tracking.models import GlossaryTerm, Metric, Modifier, TimePeriod
+
+# The rows addressed by key and checked against the plan: the glossary's, and metrics.
+KeyedRowT = TypeVar("KeyedRowT", bound=GlossaryTerm | Modifier | TimePeriod | Metric)
 
 REFUSED = OpenApiResponse(
     description="Online metrics use it (`used_by_online_metrics`); `details.metrics` lists them."
 )
 
 
-def by_id_or_exact_key(queryset: QuerySet[Any], ref: str) -> Any:
+def by_id_or_exact_key(queryset: QuerySet[RowT], ref: str) -> RowT:
     """The row whose id is `ref` (all digits) or whose key is `ref` ignoring case, or 404.
 
     Metric and glossary keys are snake_case and compared like their unique constraint does.
@@ -45,7 +50,7 @@ def by_id_or_exact_key(queryset: QuerySet[Any], ref: str) -> Any:
     return get_object_or_404(queryset, key__iexact=ref)
 
 
-class KeyedPlanRows(PlanScopedMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class KeyedPlanRows(PlanScopedMixin[KeyedRowT], viewsets.ModelViewSet[KeyedRowT]):
     """Rows of one plan addressed by id or key, checked against the plan before each write."""
 
     lookup_url_kwarg = "ref"
@@ -55,16 +60,16 @@ class KeyedPlanRows(PlanScopedMixin, viewsets.ModelViewSet):  # type: ignore[typ
         ""  # what metric dependencies call these rows (term, modifier, period)
     )
 
-    def get_object(self) -> Any:
+    def get_object(self) -> KeyedRowT:
         row = by_id_or_exact_key(self.get_queryset(), self.kwargs["ref"])
         self.check_object_permissions(self.request, row)
         return row
 
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+    def perform_create(self, serializer: serializers.BaseSerializer[KeyedRowT]) -> None:
         self._refuse_errors(serializer)
         serializer.save()
 
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+    def perform_update(self, serializer: serializers.BaseSerializer[KeyedRowT]) -> None:
         self._refuse_errors(serializer)
         serializer.save()
 
@@ -72,7 +77,7 @@ class KeyedPlanRows(PlanScopedMixin, viewsets.ModelViewSet):  # type: ignore[typ
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().destroy(request, *args, **kwargs)
 
-    def perform_destroy(self, instance: Any) -> None:
+    def perform_destroy(self, instance: KeyedRowT) -> None:
         """Refuse (409) to delete what online metrics use; draft ones are left to their checks."""
         users = online_metrics_using(
             self.plan, target_type=self.target_type, key=instance.key
@@ -85,21 +90,20 @@ class KeyedPlanRows(PlanScopedMixin, viewsets.ModelViewSet):  # type: ignore[typ
             raise MetricDependencyError(message, details={**details, "metrics": users})
         instance.delete()
 
-    def plan_findings(self, row: Any) -> list[MetricFinding]:
+    def plan_findings(self, row: KeyedRowT) -> list[MetricFinding]:
         """What the checks against the plan find in the would-be row; none by default."""
         return []
 
-    def _refuse_errors(self, serializer: Any) -> None:
+    def _refuse_errors(self, serializer: serializers.BaseSerializer[KeyedRowT]) -> None:
         """Check the would-be row against the plan before writing it (400 with the paths)."""
-        row = serializer.would_be_row(serializer.validated_data)
-        errors = finding_errors(self.plan_findings(row))
+        errors = finding_errors(self.plan_findings(row_to_write(serializer)))
         if errors:
             raise serializers.ValidationError(errors)
 
 
 @extend_schema(tags=["glossary"], parameters=[PLAN_PARAMETER])
 @ref_on_detail_routes("glossary term")
-class GlossaryTermViewSet(KeyedPlanRows):
+class GlossaryTermViewSet(KeyedPlanRows[GlossaryTerm]):
     """Words metrics use ("new user", "active"), each defined once for the whole plan."""
 
     queryset = GlossaryTerm.objects.all()
@@ -117,7 +121,7 @@ class GlossaryTermViewSet(KeyedPlanRows):
 
 @extend_schema(tags=["glossary"], parameters=[PLAN_PARAMETER])
 @ref_on_detail_routes("qualifier")
-class ModifierViewSet(KeyedPlanRows):
+class ModifierViewSet(KeyedPlanRows[Modifier]):
     """Qualifiers (修饰词) that narrow a derived metric, e.g. organic channels."""
 
     queryset = Modifier.objects.all()
@@ -136,7 +140,7 @@ class ModifierViewSet(KeyedPlanRows):
 
 @extend_schema(tags=["glossary"], parameters=[PLAN_PARAMETER])
 @ref_on_detail_routes("time period")
-class TimePeriodViewSet(KeyedPlanRows):
+class TimePeriodViewSet(KeyedPlanRows[TimePeriod]):
     """Time periods (时间周期) derived metrics are computed over, e.g. 30d or mtd."""
 
     queryset = TimePeriod.objects.all()

@@ -25,7 +25,9 @@ from tracking.models import CommonProperty, GroupProperty, PropertyGroup
 
 @extend_schema(tags=["groups"], parameters=[PLAN_PARAMETER])
 @ref_on_detail_routes("group")
-class GroupViewSet(PlanScopedMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class GroupViewSet(
+    PlanScopedMixin[PropertyGroup], viewsets.ModelViewSet[PropertyGroup]
+):
     """Named bundles of properties attached to many events at once."""
 
     queryset = PropertyGroup.objects.all()
@@ -53,7 +55,9 @@ class GroupViewSet(PlanScopedMixin, viewsets.ModelViewSet):  # type: ignore[type
 @extend_schema(
     tags=["groups"], parameters=[PLAN_PARAMETER, ref_parameter("group_ref", "group")]
 )
-class MemberViewSet(PlanScopedMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class MemberViewSet(
+    PlanScopedMixin[GroupProperty], viewsets.ModelViewSet[GroupProperty]
+):
     """The properties in one group."""
 
     queryset = GroupProperty.objects.all()
@@ -78,7 +82,9 @@ class MemberViewSet(PlanScopedMixin, viewsets.ModelViewSet):  # type: ignore[typ
 
 
 @extend_schema(tags=["common properties"], parameters=[PLAN_PARAMETER])
-class CommonPropertyViewSet(PlanScopedMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class CommonPropertyViewSet(
+    PlanScopedMixin[CommonProperty], viewsets.ModelViewSet[CommonProperty]
+):
     """Properties every event of the plan carries (user id, device id, app version …)."""
 
     queryset = CommonProperty.objects.all()

@@ -24,7 +24,7 @@ class PlanViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,  # type: ignore[type-arg]
+    viewsets.GenericViewSet[TrackingPlan],
 ):
     """The tracking plans the caller may see, addressed by key."""
 

@@ -29,7 +29,7 @@ from tracking.models import Property
 
 @extend_schema(tags=["properties"], parameters=[PLAN_PARAMETER])
 @ref_on_detail_routes("property")
-class PropertyViewSet(PlanScopedMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class PropertyViewSet(PlanScopedMixin[Property], viewsets.ModelViewSet[Property]):
     """The plan's properties. The list holds top-level properties, nested fields inside them."""
 
     queryset = Property.objects.all()

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from tracking.api.permissions import caller
 from tracking.api.serializers.reviews import (
     ApproveSerializer,
     ChangeRequestSerializer,
@@ -49,11 +50,11 @@ CHANGE_REQUEST_PARAMETER = OpenApiParameter(
 
 @extend_schema(tags=["change requests"], parameters=[PLAN_PARAMETER])
 class ChangeRequestViewSet(
-    PlanScopedMixin,
+    PlanScopedMixin[ChangeRequest],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    viewsets.GenericViewSet,  # type: ignore[type-arg]
+    viewsets.GenericViewSet[ChangeRequest],
 ):
     """Requests to publish the plan's working draft, newest first, and their review."""
 
@@ -81,7 +82,7 @@ class ChangeRequestViewSet(
 
     def perform_create(self, serializer: BaseSerializer[ChangeRequest]) -> None:
         serializer.instance = open_change_request(
-            self.plan, author=self.request.user, **serializer.validated_data
+            self.plan, author=caller(self.request), **serializer.validated_data
         )
 
     @extend_schema(
@@ -91,7 +92,7 @@ class ChangeRequestViewSet(
     )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, **kwargs: Any) -> Response:
-        change_request = submit_for_review(self.get_object(), by=request.user)
+        change_request = submit_for_review(self.get_object(), by=caller(request))
         return Response(self.get_serializer(change_request).data)
 
     @extend_schema(
@@ -113,7 +114,7 @@ class ChangeRequestViewSet(
         given = ApproveSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         change_request = approve_change_request(
-            self.get_object(), by=request.user, **given.validated_data
+            self.get_object(), by=caller(request), **given.validated_data
         )
         return Response(self.get_serializer(change_request).data)
 
@@ -127,7 +128,7 @@ class ChangeRequestViewSet(
         given = RequestChangesSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         change_request = request_changes(
-            self.get_object(), by=request.user, **given.validated_data
+            self.get_object(), by=caller(request), **given.validated_data
         )
         return Response(self.get_serializer(change_request).data)
 
@@ -146,10 +147,10 @@ class ChangeRequestViewSet(
     tags=["change requests"], parameters=[PLAN_PARAMETER, CHANGE_REQUEST_PARAMETER]
 )
 class CommentViewSet(
-    PlanScopedMixin,
+    PlanScopedMixin[ReviewComment],
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
-    viewsets.GenericViewSet,  # type: ignore[type-arg]
+    viewsets.GenericViewSet[ReviewComment],
 ):
     """The discussion of one change request, oldest first."""
 
@@ -176,6 +177,6 @@ class CommentViewSet(
     def perform_create(self, serializer: BaseSerializer[ReviewComment]) -> None:
         serializer.instance = add_comment(
             self.change_request,
-            by=self.request.user,
+            by=caller(self.request),
             body=serializer.validated_data["body"],
         )

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from tracking.api.files import SCHEMA_TYPE, AnyAccept, file_response
 from tracking.api.views.scoping import PLAN_PARAMETER
 from tracking.api.views.versions import VERSION_PARAMETER, VersionScopedMixin
+from tracking.models import PlanVersion
 from tracking.naming import fold_key
 from tracking.publishing import bundle_bytes, event_schema_bytes, version_snapshot
 from tracking.schemas.ids import event_slugs
@@ -64,7 +65,7 @@ def find_event_key(snapshot: PlanSnapshot, ref: str) -> str | None:
     return next((key for key, s in event_slugs(keys).items() if s == ref), None)
 
 
-class VersionFileView(VersionScopedMixin, GenericAPIView):  # type: ignore[type-arg]
+class VersionFileView(VersionScopedMixin, GenericAPIView[PlanVersion]):
     """A file generated from one version: its bytes, or 304; errors in the one JSON shape."""
 
     renderer_classes = [JSONRenderer]

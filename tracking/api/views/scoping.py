@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.generics import GenericAPIView
+from rest_framework.views import APIView
 
 from tracking.api.permissions import RolePermissions
 from tracking.models import TrackingPlan, plans_visible_to
@@ -22,6 +24,9 @@ PLAN_PARAMETER = OpenApiParameter(
     description="The plan's key, e.g. `shop-app`.",
 )
 PLAN_KEY_PATTERN = r"[-a-zA-Z0-9_]+"
+
+RowT = TypeVar("RowT", bound=Model)
+ViewT = TypeVar("ViewT", bound=type[APIView])
 
 
 def ref_parameter(name: str, what: str) -> OpenApiParameter:
@@ -40,7 +45,7 @@ def ref_parameter(name: str, what: str) -> OpenApiParameter:
 DETAIL_ACTIONS = ("retrieve", "update", "partial_update", "destroy")
 
 
-def ref_on_detail_routes(what: str) -> Any:
+def ref_on_detail_routes(what: str) -> Callable[[ViewT], ViewT]:
     """Class decorator documenting the `ref` path parameter of the detail routes."""
     parameter = ref_parameter("ref", what)
     return extend_schema_view(
@@ -48,14 +53,14 @@ def ref_on_detail_routes(what: str) -> Any:
     )
 
 
-def by_id_or_key(queryset: QuerySet[Any], ref: str, **key_filters: Any) -> Any:
+def by_id_or_key(queryset: QuerySet[RowT], ref: str, **key_filters: Any) -> RowT:
     """The row whose id is `ref` (all digits) or whose key folds like `ref`, or 404."""
     if ref.isdigit():
         return get_object_or_404(queryset, pk=int(ref))
     return get_object_or_404(queryset, key_folded=fold_key(ref), **key_filters)
 
 
-class PlanScopedMixin(GenericAPIView):  # type: ignore[type-arg]
+class PlanScopedMixin(GenericAPIView[RowT]):
     """A viewset of rows of one plan, `plans/<plan_key>/…`, among the plans the caller may see.
 
     `plan_lookup` is the path from the row to its plan. A plan the caller may not see is
@@ -71,14 +76,14 @@ class PlanScopedMixin(GenericAPIView):  # type: ignore[type-arg]
             plans_visible_to(self.request.user), key=self.kwargs["plan_key"]
         )
 
-    def get_queryset(self) -> QuerySet[Any]:
+    def get_queryset(self) -> QuerySet[RowT]:
         queryset = super().get_queryset()
         if getattr(self, "swagger_fake_view", False):
             return queryset  # schema generation: no request, no plan
         return queryset.filter(**{self.plan_lookup: self.plan})
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         if not getattr(self, "swagger_fake_view", False) and "plan_key" in self.kwargs:
             context["plan"] = self.plan
             context["parent"] = self.parent_values()

@@ -16,7 +16,7 @@ from tracking.models import Source, rotate_write_key
 
 
 @extend_schema(tags=["sources"], parameters=[PLAN_PARAMETER])
-class SourceViewSet(PlanScopedMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class SourceViewSet(PlanScopedMixin[Source], viewsets.ModelViewSet[Source]):
     """Where the plan's events come from: apps, web, mini-programs, servers."""
 
     queryset = Source.objects.all()

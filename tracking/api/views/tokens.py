@@ -10,7 +10,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tracking.api.permissions import RolePermissions
+from tracking.api.permissions import RolePermissions, caller
 from tracking.api.serializers.tokens import NewTokenSerializer, TokenSerializer
 from tracking.models import ApiToken, revoke_token
 
@@ -21,7 +21,7 @@ class TokenViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,  # type: ignore[type-arg]
+    viewsets.GenericViewSet[ApiToken],
 ):
     """The caller's API tokens. Revoking keeps the row, so the list shows past tokens too."""
 
@@ -34,7 +34,7 @@ class TokenViewSet(
     def get_queryset(self) -> QuerySet[ApiToken]:
         if getattr(self, "swagger_fake_view", False):
             return ApiToken.objects.none()
-        return ApiToken.objects.filter(user=self.request.user)
+        return ApiToken.objects.filter(user=caller(self.request))
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {
