@@ -9,7 +9,7 @@ import orjson
 from celery import Task, shared_task
 from django.conf import settings
 from kombu.exceptions import KombuError
-from kombu.serialization import registry
+from kombu.serialization import registry  # type: ignore[attr-defined]  # not in the stubs
 from redis.exceptions import RedisError
 
 from governance.collector import redis_producer
@@ -41,7 +41,7 @@ class BrokerUnavailable(TransientError):
     """The broker did not take the batch; the collector answers 503."""
 
 
-class IngestTask(Task):  # type: ignore[misc]
+class IngestTask(Task[Any, Any]):
     """Writes a dead letter for a batch that failed for good, so nothing accepted is dropped."""
 
     def on_failure(
@@ -81,7 +81,7 @@ class IngestTask(Task):  # type: ignore[misc]
     soft_time_limit=120,
     time_limit=180,
 )
-def process_batch(self: Task, batch: BatchPayload) -> None:
+def process_batch(self: Task[Any, Any], batch: BatchPayload) -> None:
     process.process_batch(batch)
 
 
@@ -93,11 +93,13 @@ def enqueue_batch(batch: BatchPayload) -> None:
             task_id=batch["batch_id"],
             retry=False,
             serializer=_BATCH_SERIALIZER,
-            # Celery would otherwise build a printable copy of the whole body per request.
-            kwargsrepr=f"{{'batch': {batch['batch_id']}}}",
+            # Celery would otherwise build a printable copy of the whole body per request
+            # (an option Celery takes that the stubs do not list).
+            kwargsrepr=f"{{'batch': {batch['batch_id']}}}",  # type: ignore[call-arg]
             # With a Redis broker, pushed onto the queue without kombu's producer (the same
             # message for the workers, encoded in a fraction of the time); else kombu's pool.
-            producer=redis_producer.for_app(process_batch.app),
+            # It has the one method Celery calls on a producer, `publish`.
+            producer=redis_producer.for_app(process_batch.app),  # type: ignore[arg-type]
         )
     except (KombuError, OSError, RedisError) as error:
         raise BrokerUnavailable(str(error)) from error

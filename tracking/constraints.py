@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,19 @@ _RFC3339 = re.compile(
 )
 
 Errors = dict[str, list[str]]
+
+
+class ConstraintValues(TypedDict):
+    """The constraint fields of a property or an attachment, as the models hold them."""
+
+    enum: list[Any]
+    pattern: str
+    minimum: Decimal | None
+    maximum: Decimal | None
+    min_length: int | None
+    max_length: int | None
+    min_items: int | None
+    max_items: int | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -218,14 +231,25 @@ def _check_enum(c: Constraints, errors: Errors) -> None:
             _("These allowed values are not of type %(type)s: %(values)s.")
             % {"type": type_, "values": _listing(wrong)},
         )
-    seen: list[Any] = []
-    repeated = [v for v in c.enum if v in seen or seen.append(v)]
+    repeated = _repeated(c.enum)
     if repeated:
         _add(
             errors,
             "enum",
             _("These allowed values are listed twice: %s.") % _listing(repeated),
         )
+
+
+def _repeated(values: list[Any]) -> list[Any]:
+    # Compared with ==, as a list does: values need not be hashable.
+    seen: list[Any] = []
+    repeated = []
+    for value in values:
+        if value in seen:
+            repeated.append(value)
+        else:
+            seen.append(value)
+    return repeated
 
 
 def _check_pattern(pattern: str, errors: Errors) -> None:

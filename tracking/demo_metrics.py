@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import models
 
 from tracking.metrics.store import save_metric
@@ -727,32 +727,30 @@ METRICS = (
 M = TypeVar("M", bound=models.Model)
 
 
-def load_demo_metrics(
-    plan: TrackingPlan, users: dict[str, AbstractBaseUser]
-) -> list[Metric]:
+def load_demo_metrics(plan: TrackingPlan, users: dict[str, User]) -> list[Metric]:
     """Bring the plan's glossary and metrics to the demo's; a second run saves nothing.
 
     Every metric goes through `save_metric`, so each is validated against the plan as loaded;
     MetricInvalid escapes if the demo data and the plan ever disagree.
     """
     terms = {spec.key: _load_term(plan, spec) for spec in TERMS}
-    for spec in MODIFIERS:
-        _load_modifier(plan, spec, terms)
-    for spec in PERIODS:
+    for modifier in MODIFIERS:
+        _load_modifier(plan, modifier, terms)
+    for period in PERIODS:
         _upsert(
             TimePeriod,
-            {"plan": plan, "key": spec.key},
+            {"plan": plan, "key": period.key},
             {
-                "name_zh": spec.name_zh,
-                "name_en": spec.name_en,
-                "kind": spec.kind,
-                "n": spec.n,
-                "unit": spec.unit,
+                "name_zh": period.name_zh,
+                "name_en": period.name_en,
+                "kind": period.kind,
+                "n": period.n,
+                "unit": period.unit,
             },
         )
     loaded: dict[str, Metric] = {}
-    for spec in METRICS:
-        loaded[spec.key] = _load_metric(plan, spec, users=users, loaded=loaded)
+    for metric in METRICS:
+        loaded[metric.key] = _load_metric(plan, metric, users=users, loaded=loaded)
     return list(loaded.values())
 
 
@@ -789,7 +787,7 @@ def _load_metric(
     plan: TrackingPlan,
     spec: DemoMetric,
     *,
-    users: dict[str, AbstractBaseUser],
+    users: dict[str, User],
     loaded: dict[str, Metric],
 ) -> Metric:
     values: dict[str, Any] = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +14,7 @@ from tracking.models import Event, EventProperty, EventStatus
 from tracking.naming import fold_key
 
 
-def deprecate_event(event: Event, *, by: AbstractBaseUser | None) -> Event:
+def deprecate_event(event: Event, *, by: User | None) -> Event:
     """Mark the event deprecated; it stays in the plan, flagged, until a version removes it.
 
     Raises MetricDependencyError when online metrics use the event.
@@ -30,7 +30,7 @@ def deprecate_event(event: Event, *, by: AbstractBaseUser | None) -> Event:
 
 
 @transaction.atomic
-def duplicate_event(event: Event, *, key: str, by: AbstractBaseUser | None) -> Event:
+def duplicate_event(event: Event, *, key: str, by: User | None) -> Event:
     """A draft copy of the event under a new key, with its properties, groups, tags and sources.
 
     Raises ValidationError when the key breaks the naming convention or collides.

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -116,7 +116,7 @@ def preview_publish(plan: TrackingPlan) -> PublishPreview:
 def publish_version(
     plan: TrackingPlan,
     *,
-    author: AbstractBaseUser | None,
+    author: User | None,
     note: str = "",
     change_request: ChangeRequest | None = None,
 ) -> PlanVersion:
@@ -199,16 +199,14 @@ def event_schema_bytes(version: PlanVersion, event_key: str) -> bytes | None:
 
 
 def open_change_request(
-    plan: TrackingPlan, *, author: AbstractBaseUser, title: str, description: str = ""
+    plan: TrackingPlan, *, author: User, title: str, description: str = ""
 ) -> ChangeRequest:
     return ChangeRequest.objects.create(
         plan=plan, author=author, title=title, description=description
     )
 
 
-def submit_for_review(
-    change_request: ChangeRequest, *, by: AbstractBaseUser
-) -> ChangeRequest:
+def submit_for_review(change_request: ChangeRequest, *, by: User) -> ChangeRequest:
     _require_status(change_request, {ChangeStatus.DRAFT, ChangeStatus.REJECTED})
     change_request.status = ChangeStatus.IN_REVIEW
     change_request.submitted_at = timezone.now()
@@ -217,7 +215,7 @@ def submit_for_review(
 
 
 def approve_change_request(
-    change_request: ChangeRequest, *, by: AbstractBaseUser, comment: str = ""
+    change_request: ChangeRequest, *, by: User, comment: str = ""
 ) -> ChangeRequest:
     """Approve the draft as it is now; the approver cannot be the author."""
     _require_status(change_request, {ChangeStatus.IN_REVIEW})
@@ -227,7 +225,7 @@ def approve_change_request(
 
 
 def request_changes(
-    change_request: ChangeRequest, *, by: AbstractBaseUser, comment: str
+    change_request: ChangeRequest, *, by: User, comment: str
 ) -> ChangeRequest:
     _require_status(change_request, {ChangeStatus.IN_REVIEW, ChangeStatus.APPROVED})
     return _decide(change_request, by=by, status=ChangeStatus.REJECTED, comment=comment)
@@ -248,16 +246,14 @@ def withdraw_change_request(change_request: ChangeRequest) -> ChangeRequest:
     return change_request
 
 
-def add_comment(
-    change_request: ChangeRequest, *, by: AbstractBaseUser, body: str
-) -> ReviewComment:
+def add_comment(change_request: ChangeRequest, *, by: User, body: str) -> ReviewComment:
     return ReviewComment.objects.create(
         change_request=change_request, author=by, body=body
     )
 
 
 def _decide(
-    change_request: ChangeRequest, *, by: AbstractBaseUser, status: str, comment: str
+    change_request: ChangeRequest, *, by: User, status: str, comment: str
 ) -> ChangeRequest:
     with transaction.atomic():
         change_request.status = status

@@ -13,7 +13,9 @@ load with none.
 
 from __future__ import annotations
 
+import builtins
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -80,7 +82,7 @@ class AttachedProperty:
     origin: str = ORIGIN_EVENT
     note: str = ""
 
-    @property
+    @builtins.property  # the field above is named `property`
     def key(self) -> str:
         return self.property.key
 
@@ -327,7 +329,7 @@ def _load_events(
 # --------------------------------------------------------------------------------------------
 
 
-def narrow(base: PropertySpec, narrowing: dict[str, Any]) -> PropertySpec:
+def narrow(base: PropertySpec, narrowing: Mapping[str, Any]) -> PropertySpec:
     """The property as one event constrains it: a narrowing only ever tightens."""
     changes: dict[str, Any] = {}
     if narrowing.get("enum"):
@@ -388,7 +390,7 @@ def _decimal_text(value: Decimal | None) -> str | None:
 
 def snapshot_to_dict(snapshot: PlanSnapshot) -> dict[str, Any]:
     """A JSON-safe dict; `snapshot_from_dict` gives back an equal snapshot."""
-    data = _to_plain(snapshot)
+    data: dict[str, Any] = _to_plain(snapshot)
     data["format"] = SNAPSHOT_FORMAT
     return data
 
@@ -457,7 +459,7 @@ class _Interner:
 
 def _property_from(data: dict[str, Any], intern: _Interner) -> PropertySpec:
     tuples = {"enum", "patterns", "examples"}
-    values = {
+    values: dict[str, Any] = {
         k: (tuple(v) if k in tuples else v) for k, v in data.items() if k != "fields"
     }
     return intern(
@@ -481,7 +483,7 @@ def _attached_from(data: dict[str, Any], intern: _Interner) -> AttachedProperty:
 
 def _event_from(data: dict[str, Any], intern: _Interner) -> EventSpec:
     tuples = {"tags", "sources", "groups"}
-    values = {
+    values: dict[str, Any] = {
         k: (tuple(v) if k in tuples else v)
         for k, v in data.items()
         if k != "properties"

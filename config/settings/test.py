@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from config.env import env_str
 from config.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

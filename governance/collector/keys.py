@@ -17,7 +17,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -112,7 +112,8 @@ def _cached(entry: str) -> Any:
     client = shared_redis.client()
     if client is None:
         return cache.get(entry)
-    value = client.get(cache.make_key(entry))
+    # A client made without decode_responses: values come back as bytes.
+    value = cast("bytes | None", client.get(cache.make_key(entry)))
     found = None if value is None else shared_redis.serializer.loads(value)
     _note_seen(entry, value, found)
     return found

@@ -20,12 +20,13 @@ import threading
 import uuid
 import weakref
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from celery import Celery
 from kombu import Connection
 from kombu.common import maybe_declare
+from kombu.connection import ConnectionPool
 from kombu.entity import maybe_delivery_mode
 from kombu.serialization import dumps
 from kombu.transport import redis as redis_transport
@@ -66,13 +67,15 @@ _producers: weakref.WeakKeyDictionary[Any, RedisProducer | None] = (
 class RedisProducer:
     """Takes Celery's `publish` call and LPUSHes the message kombu's Redis transport would."""
 
-    def __init__(self, app: Celery, connection: Connection) -> None:
+    def __init__(
+        self, app: Celery, connection: Connection, channel: redis_transport.Channel
+    ) -> None:
         self.app = app
         # Celery calls `connection._reraise_as_library_errors()` around `publish`, so Redis's
         # errors reach the caller as kombu's, as with kombu's producer.
         self.connection = connection
-        self._channel = connection.default_channel
-        self._client = self._channel.client
+        self._channel = channel
+        self._client = channel.client
 
     def publish(self, body: Any, **options: Any) -> None:
         message = self._message(body, options)
@@ -100,8 +103,10 @@ class RedisProducer:
         content_type, content_encoding, data = dumps(
             body, serializer=options["serializer"]
         )
+        # The stubs want bytes; kombu encodes the text serialisers return as well.
         encoded, body_encoding = self._channel.encode_body(
-            data, self._channel.body_encoding
+            data,  # type: ignore[arg-type]
+            self._channel.body_encoding,
         )
         properties = {
             name: value
@@ -158,7 +163,8 @@ def for_app(app: Celery) -> RedisProducer | None:
     Connects on first use; raises what kombu raises when Redis cannot be reached then (and
     tries again on the next call).
     """
-    pool = app.pool
+    # The stubs call it a ProducerPool; Celery's `app.pool` is the broker's connection pool.
+    pool = cast(ConnectionPool, app.pool)
     try:
         return _producers[pool]
     except KeyError:
@@ -175,7 +181,11 @@ def _connect(app: Celery, template: Connection) -> RedisProducer | None:
         return None
     connection = template.clone()
     try:
-        return RedisProducer(app, connection)
+        channel = connection.default_channel
+        if not isinstance(channel, redis_transport.Channel):
+            connection.release()
+            return None
+        return RedisProducer(app, connection, channel)
     except BaseException:
         connection.release()
         raise

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
+from typing import Any, cast
 
 import redis
 from django.conf import settings
@@ -28,7 +28,7 @@ serializer = RedisSerializer()
 def client() -> redis.Redis | None:
     """The default cache's Redis (its first server, where Django writes); None if not Redis."""
     config = settings.CACHES["default"]
-    options = config.get("OPTIONS") or {}
+    options = cast("dict[str, Any]", config.get("OPTIONS") or {})
     if config["BACKEND"] != _REDIS_BACKEND or _CUSTOM_CLIENT_OPTIONS & options.keys():
         return None
     location = config.get("LOCATION", "")

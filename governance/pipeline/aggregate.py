@@ -173,8 +173,8 @@ def _fill(
         )
         result.last_seen[SeenKey(message_type, event_name)] = app_version
     for (event_name, app_version, list_id), count in types.items():
-        key = ShapeKey(event_name, app_version, type_lists[list_id])
-        result.shapes[key] = result.shapes.get(key, 0) + count
+        shape = ShapeKey(event_name, app_version, type_lists[list_id])
+        result.shapes[shape] = result.shapes.get(shape, 0) + count
 
 
 def _tally(

@@ -47,7 +47,8 @@ def _claim(limit: int) -> list[tuple[Any, ...]]:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [limit])
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
 
 
 def _add(rows: list[tuple[Any, ...]]) -> None:

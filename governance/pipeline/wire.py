@@ -348,7 +348,7 @@ def _parse_timestamp(value: str) -> datetime | None:
         return None
     year, month, day, hour, minute, second = (int(g) for g in match.groups()[:6])
     fraction = (match.group(7) or "").ljust(6, "0")[:6]
-    zone = UTC if match.group(8) else _offset(match.group(9, 10, 11))
+    zone = UTC if match.group(8) else _offset(match[9], match[10], match[11])
     if zone is None or second > 60:
         return None
     try:
@@ -360,8 +360,7 @@ def _parse_timestamp(value: str) -> datetime | None:
         return None
 
 
-def _offset(parts: tuple[str, str, str]) -> timezone | None:
-    sign, hours, minutes = parts
+def _offset(sign: str, hours: str, minutes: str) -> timezone | None:
     if int(hours) > 23 or int(minutes) > 59:
         return None
     delta = timedelta(hours=int(hours), minutes=int(minutes))

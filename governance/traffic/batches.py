@@ -178,15 +178,16 @@ def _apply_flaw(
         keys = [a.key for a in event.properties if a.key in properties]
         if not keys:
             return None
-        key = rng.choice(keys)
-        properties[key] = _WRONG_TYPES[_spec(event, key).type]
-        return key
+        wrong: str = rng.choice(keys)
+        properties[wrong] = _WRONG_TYPES[_spec(event, wrong).type]
+        return wrong
     if flaw is Flaw.MISSING_REQUIRED:
         required = sorted(a.key for a in event.properties if a.required)
-        key = rng.choice(required) if required else None
-        if key is not None:
-            properties.pop(key, None)
-        return key
+        if not required:
+            return None
+        missing: str = rng.choice(required)
+        properties.pop(missing, None)
+        return missing
     if flaw is Flaw.UNPLANNED_EVENT:
         names = [n for n in _UNPLANNED_EVENTS if snapshot.event(n) is None]
         if not names:
@@ -221,9 +222,9 @@ def _leak_personal_data(
     preferred = [k for k in free if k not in ("device_id", "session_id")] or free
     if not preferred:
         return None
-    key = rng.choice(preferred)
-    properties[key] = text
-    return key
+    chosen: str = rng.choice(preferred)
+    properties[chosen] = text
+    return chosen
 
 
 def _spec(event: EventSpec, key: str) -> PropertySpec:

@@ -119,7 +119,7 @@ def _number(spec: PropertySpec, rng: Random) -> float:
     examples = [e for e in spec.examples if type(e) in (int, float) and fits(spec, e)]
     if examples and rng.random() < 0.5:
         return float(rng.choice(examples))
-    typical = max([low + 1000.0, *(3.0 * e for e in examples)])
+    typical: float = max([low + 1000.0, *(3.0 * e for e in examples)])
     top = typical if high is None else min(high, typical)
     value = round(rng.uniform(low, top), 2)
     return min(max(value, low), top)

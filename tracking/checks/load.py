@@ -141,5 +141,5 @@ def _narrowing(attachment: EventProperty, base: Constraints | None) -> Constrain
     return Constraints(
         type=base.type if base else "",
         item_type=base.item_type if base else "",
-        **attachment.constraint_values(),  # type: ignore[arg-type]
+        **attachment.constraint_values(),
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from tracking.interchange.document import ParseResult
@@ -38,7 +38,7 @@ def apply_import(
     parsed: ParseResult,
     *,
     create: NewPlan | None = None,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import the document in one transaction; nothing is written unless all of it can be.
@@ -55,7 +55,7 @@ def _run(
     *,
     create: NewPlan | None,
     commit: bool,
-    by: AbstractBaseUser | None,
+    by: User | None,
     progress: Progress | None,
 ) -> ImportReport:
     if (plan is None) == (create is None):

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,12 +36,12 @@ class DocumentWriter(PlanWriter):
         self,
         document: PlanDocument,
         *,
-        by: AbstractBaseUser | None,
+        by: User | None,
         progress: Progress | None,
     ) -> None:
         super().__init__(document, by=by)
         self.progress = progress
-        self.users: dict[str, AbstractBaseUser | None] = {}
+        self.users: dict[str, User | None] = {}
 
     def write(self, plan: TrackingPlan | None, create: NewPlan | None) -> None:
         if self.write_library(plan, create):
@@ -118,7 +118,7 @@ class DocumentWriter(PlanWriter):
     def _tags(self, doc: EventDoc) -> list[models.Model] | None:
         if doc.tags is None:
             return None
-        tags = []
+        tags: list[models.Model] = []
         for name in doc.tags:
             tag = Tag.objects.filter(name=name).first()
             if tag is None:
@@ -216,7 +216,7 @@ class DocumentWriter(PlanWriter):
 
     # -- shared steps ------------------------------------------------------------------------
 
-    def _user(self, username: str, doc: EventDoc) -> AbstractBaseUser | None:
+    def _user(self, username: str, doc: EventDoc) -> User | None:
         if not username:
             return None
         if username not in self.users:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
 from tracking.interchange.document import (
@@ -47,7 +47,7 @@ class NewPlan:
 class PlanWriter(RowWriter):
     """Writes everything of a document but its events into one plan."""
 
-    def __init__(self, document: PlanDocument, *, by: AbstractBaseUser | None) -> None:
+    def __init__(self, document: PlanDocument, *, by: User | None) -> None:
         super().__init__(by=by)
         self.doc = document
         self.properties: dict[str, Property] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
@@ -16,7 +16,7 @@ from tracking.interchange.report import Action, Change
 class RowWriter:
     """Records created, changed and rejected rows; never commits itself."""
 
-    def __init__(self, *, by: AbstractBaseUser | None) -> None:
+    def __init__(self, *, by: User | None) -> None:
         self.by = by
         self.changes: list[Change] = []
         self.log = ProblemLog()

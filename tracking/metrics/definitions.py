@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -249,7 +249,7 @@ def _expression_findings(definition: Mapping[str, Any]) -> list[MetricFinding]:
 
 
 def _error_order(e: SchemaError) -> tuple[str, str]:
-    return (json.dumps(list(e.absolute_path)), e.validator)  # type: ignore[arg-type]
+    return (json.dumps(list(e.absolute_path)), str(e.validator))
 
 
 def _path(parts: Any) -> str:
@@ -260,13 +260,18 @@ def _path(parts: Any) -> str:
 
 
 def _translate(kind: str, e: SchemaError) -> list[MetricFinding]:
-    where, instance = _path(e.absolute_path), e.instance
+    # Errors from a validator's iter_errors always carry their instance, value and schema.
+    where, instance, rule = (
+        _path(e.absolute_path),
+        cast(Any, e.instance),
+        cast(Any, e.validator_value),
+    )
     if e.validator == "required":
-        missing = [f for f in e.validator_value if f not in instance]  # type: ignore[union-attr]
+        missing = [f for f in rule if f not in instance]
         parent = [p for p in e.absolute_path if isinstance(p, str)][-1:]
         return [_missing(f"{where}.{f}", ".".join([*parent, f])) for f in missing]
     if e.validator == "additionalProperties":
-        allowed = set(e.schema.get("properties", {}))  # type: ignore[union-attr]
+        allowed = set(cast("Mapping[str, Any]", e.schema).get("properties", {}))
         extras = sorted(set(instance) - allowed)
         return [_unknown(kind, where, name) for name in extras]
     if e.validator == "oneOf":
@@ -291,7 +296,7 @@ def _translate(kind: str, e: SchemaError) -> list[MetricFinding]:
 
 def _missing(path: str, dotted: str) -> MetricFinding:
     field = dotted.rsplit(".", 1)[-1]
-    help_text = _FIELD_HELP.get(dotted) or _FIELD_HELP.get(field, "")
+    help_text = _FIELD_HELP.get(dotted) or _FIELD_HELP.get(field) or ""
     msg = _("Add “%(field)s”: %(help)s.") % {"field": field, "help": help_text}
     return error("definition_missing_field", path, msg)
 
@@ -317,14 +322,15 @@ def _field_name(parts: Any) -> str:
 def _invalid_message(e: SchemaError, field: str) -> str:
     value = json.dumps(e.instance, ensure_ascii=False)[:60]
     if e.validator in ("enum", "const"):
-        choices = e.validator_value if e.validator == "enum" else [e.validator_value]
+        rule = cast(Any, e.validator_value)
+        choices = rule if e.validator == "enum" else [rule]
         return _("%(value)s is not allowed for %(field)s; use %(choices)s.") % {
             "value": value,
             "field": field,
-            "choices": ", ".join(str(c) for c in choices),  # type: ignore[union-attr]
+            "choices": ", ".join(str(c) for c in choices),
         }
     if e.validator == "pattern":
-        return _pattern_message(e.validator_value, value, field)  # type: ignore[arg-type]
+        return _pattern_message(str(cast(Any, e.validator_value)), value, field)
     if e.validator == "uniqueItems":
         return _("%s lists the same entry twice.") % field
     return _("%(field)s has an invalid value (%(detail)s).") % {

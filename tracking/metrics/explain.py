@@ -239,7 +239,7 @@ class _Words:
         if "term" in node:
             term = self.catalog.term(node["term"])
             if term is None:
-                return node["term"]
+                return str(node["term"])
             return (
                 (term.name_zh or term.key)
                 if lang == ZH

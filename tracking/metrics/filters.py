@@ -252,7 +252,7 @@ def leaf_type_problems(
         return _pattern_problems(leaf["value"], path)
     values = leaf["value"] if isinstance(leaf["value"], list) else [leaf["value"]]
     value_type = prop.item_type if prop.type == "array" else prop.type
-    fits = _FITS.get(value_type, lambda _v: False)
+    fits = _FITS.get(value_type, _fits_nothing)
     wrong = [v for v in values if not fits(v)]
     if wrong:
         msg = _("%(value)s is not a valid %(type)s value for %(key)s.") % {
@@ -307,6 +307,10 @@ def _sort_key(value: Any) -> Any:
         if isinstance(value, str)
         else value
     )
+
+
+def _fits_nothing(_value: object) -> bool:
+    return False
 
 
 _FITS: dict[str, Callable[[object], bool]] = {

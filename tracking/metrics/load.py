@@ -17,7 +17,7 @@ def load_catalog(plan: TrackingPlan) -> MetricCatalog:
     rows = list(
         Metric.objects.filter(plan=plan).select_related("owner").order_by("key")
     )
-    keys = {row.pk: row.key for row in rows}
+    keys: dict[int | None, str] = {row.pk: row.key for row in rows}
     terms = {t.pk: t for t in GlossaryTerm.objects.filter(plan=plan).order_by("key")}
     return MetricCatalog(
         metrics=tuple(metric_spec(row, drives=keys.get(row.drives_id)) for row in rows),
@@ -34,8 +34,8 @@ def load_catalog(plan: TrackingPlan) -> MetricCatalog:
 
 def metric_spec(row: Metric, *, drives: str | None = None) -> MetricSpec:
     """The row as the rules see it; `drives` is the driven metric's key, if already known."""
-    if drives is None and row.drives_id:
-        drives = row.drives.key
+    if drives is None and (driven := row.drives) is not None:
+        drives = driven.key
     return MetricSpec(
         key=row.key,
         kind=row.kind,
@@ -65,8 +65,8 @@ def term_spec(row: GlossaryTerm) -> TermSpec:
 
 
 def modifier_spec(row: Modifier, *, term: str | None = None) -> ModifierSpec:
-    if term is None and row.term_id:
-        term = row.term.key
+    if term is None and (named := row.term) is not None:
+        term = named.key
     return ModifierSpec(
         key=row.key,
         name_zh=row.name_zh,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,9 +32,7 @@ def check_metric_row(metric: Metric) -> list[MetricFinding]:
 
 
 @transaction.atomic
-def save_metric(
-    metric: Metric, *, by: AbstractBaseUser | None = None
-) -> list[MetricFinding]:
+def save_metric(metric: Metric, *, by: User | None = None) -> list[MetricFinding]:
     """Validate and save the metric, bump its revision if its meaning changed, and rewrite its
     dependency rows. Returns the warnings; raises MetricInvalid listing the errors."""
     findings = check_metric_row(metric)
@@ -79,7 +77,7 @@ def set_metric_lifecycle(
     lifecycle: str,
     *,
     cascade: bool = False,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
 ) -> list[str]:
     """Move the metric to `lifecycle`; returns the keys of every metric that moved.
 
@@ -111,9 +109,7 @@ def set_metric_lifecycle(
     return sorted(row.key for row in moved)
 
 
-def certify_metric(
-    metric: Metric, *, level: str, by: AbstractBaseUser | None
-) -> Metric:
+def certify_metric(metric: Metric, *, level: str, by: User | None) -> Metric:
     """Record a review or certification (or withdraw it with `none`), by whom and when."""
     metric.certification = level
     reviewed = level != Certification.NONE

@@ -188,7 +188,8 @@ class Modifier(models.Model):
             ]
         elif problems := predicate_errors(self.predicate):
             errors["predicate"] = problems
-        if self.term_id and self.plan_id and self.term.plan_id != self.plan_id:
+        term = self.term if self.term_id else None
+        if term is not None and self.plan_id and term.plan_id != self.plan_id:
             errors["term"] = [str(_("This term belongs to another plan."))]
         if errors:
             raise ValidationError(errors)

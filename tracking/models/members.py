@@ -10,7 +10,7 @@ the same model permissions, keeps working unchanged for staff PMs.
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -58,7 +58,7 @@ class PlanMembership(models.Model):
 
 
 def plans_visible_to(
-    user: AbstractBaseUser | AnonymousUser,
+    user: User | AnonymousUser,
 ) -> QuerySet[TrackingPlan]:
     """The plans the user may see: all for superusers and the admin role, else own ones."""
     if not user.is_authenticated or not user.is_active:

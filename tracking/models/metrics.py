@@ -256,7 +256,7 @@ class Metric(models.Model):
             errors["drives"] = [
                 str(_("Only a leading indicator drives another metric."))
             ]
-        elif self.drives_id == self.pk or self.drives.plan_id != self.plan_id:
+        elif self.drives_id == self.pk or _plan_of(self.drives) != self.plan_id:
             errors["drives"] = [str(_("Choose another metric of the same plan."))]
 
 
@@ -346,3 +346,7 @@ def _refuse_deleting_what_online_metrics_use(
     ):
         return
     refuse_removal(instance)
+
+
+def _plan_of(metric: Metric | None) -> int | None:
+    return None if metric is None else metric.plan_id

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,6 +12,9 @@ from simple_history.models import HistoricalRecords
 
 from tracking import naming
 from tracking.patterns import UnsafePatternError, check_pattern
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class NamingConvention(models.TextChoices):
@@ -96,7 +101,7 @@ class TrackingPlan(models.Model):
         return self.name
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         for convention, field in (
             ("event_naming", "event_naming_regex"),
             ("property_naming", "property_naming_regex"),

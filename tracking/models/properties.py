@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -9,9 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tracking import naming
-from tracking.constraints import Constraints, constraint_errors, value_errors
+from tracking.constraints import (
+    Constraints,
+    ConstraintValues,
+    constraint_errors,
+    value_errors,
+)
 from tracking.models.keys import KeyedModel
 from tracking.models.plans import TrackingPlan
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class PropertyType(models.TextChoices):
@@ -30,7 +40,7 @@ class PrivacyClass(models.TextChoices):
     SENSITIVE = "sensitive", _("Sensitive (never stored)")
 
 
-def _decimal(verbose: str) -> models.DecimalField:  # type: ignore[type-arg]
+def _decimal(verbose: StrOrPromise) -> models.DecimalField:  # type: ignore[type-arg]
     return models.DecimalField(
         verbose, max_digits=38, decimal_places=10, null=True, blank=True
     )
@@ -61,7 +71,7 @@ class ConstrainedFields(models.Model):
     class Meta:
         abstract = True
 
-    def constraint_values(self) -> dict[str, object]:
+    def constraint_values(self) -> ConstraintValues:
         return {
             "enum": list(self.enum or []),
             "pattern": self.pattern,
@@ -161,7 +171,8 @@ class Property(KeyedModel, ConstrainedFields):
     @property
     def path(self) -> str:
         """The dotted key from the top-level property, e.g. `items.sku`."""
-        return f"{self.parent.path}.{self.key}" if self.parent_id else self.key
+        parent = self.parent
+        return self.key if parent is None else f"{parent.path}.{self.key}"
 
     @property
     def is_personal(self) -> bool:
@@ -223,9 +234,9 @@ class Property(KeyedModel, ConstrainedFields):
                 errors.setdefault("examples", []).append(problem)
 
     def _check_parent(self, errors: dict[str, list[str]]) -> None:
-        if not self.parent_id:
-            return
         parent = self.parent
+        if parent is None:
+            return
         if parent.plan_id != self.plan_id:
             errors.setdefault("parent", []).append(
                 str(_("The parent belongs to another plan."))

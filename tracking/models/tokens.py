@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -84,7 +84,7 @@ class ApiToken(models.Model):
 
 
 def issue_token(
-    user: AbstractBaseUser, *, name: str, expires_at: datetime | None = None
+    user: User, *, name: str, expires_at: datetime | None = None
 ) -> tuple[ApiToken, str]:
     """Create a token for the user. Returns the row and the token, which is never stored."""
     token = ApiToken(user=user, name=name, expires_at=expires_at)
