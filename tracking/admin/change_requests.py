@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.admin.options import InlineModelAdmin
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -17,8 +18,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from tracking.admin.badges import badge
+from tracking.admin.bases import TabularInline
 from tracking.admin.fields import OVERRIDES
 from tracking.admin.scoping import PlanScopedAdmin
+from tracking.admin.staff import staff_user
 from tracking.admin.versions import diff_table
 from tracking.diff import PlanDiff, diff_from_dict, diff_snapshots
 from tracking.errors import ApproverIsAuthor, InvalidTransition, VersionNotFound
@@ -36,6 +39,9 @@ from tracking.publishing import (
 )
 from tracking.snapshot import take_snapshot
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 # `badge()` tones by stored value; each status borrows the tone of one.
 _STATUS_TONES = {
     "draft": "draft",
@@ -46,10 +52,10 @@ _STATUS_TONES = {
     "withdrawn": "draft",
 }
 
-Review = Callable[[ChangeRequest, AbstractBaseUser, str], object]
+Review = Callable[[ChangeRequest, User, str], object]
 
 # Each review button: the domain call it makes and what the admin says when it succeeds.
-_REVIEWS: dict[str, tuple[Review, Any]] = {
+_REVIEWS: dict[str, tuple[Review, StrPromise]] = {
     "submit": (
         lambda cr, user, comment: submit_for_review(cr, by=user),
         _("Submitted for review."),
@@ -73,7 +79,7 @@ _REVIEWS: dict[str, tuple[Review, Any]] = {
 _DECISIONS = {"approve", "request_changes"}
 
 
-class ReviewCommentInline(admin.TabularInline):
+class ReviewCommentInline(TabularInline[ReviewComment, ChangeRequest]):
     """Comments are kept as written: earlier ones are read-only, a new one can be added."""
 
     model = ReviewComment
@@ -90,7 +96,7 @@ class ReviewCommentInline(admin.TabularInline):
 
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(PlanScopedAdmin):
+class ChangeRequestAdmin(PlanScopedAdmin[ChangeRequest]):
     list_display = [
         "title",
         "plan",
@@ -107,10 +113,10 @@ class ChangeRequestAdmin(PlanScopedAdmin):
 
     def get_fields(
         self, request: HttpRequest, obj: ChangeRequest | None = None
-    ) -> list[str]:
+    ) -> tuple[str, ...]:
         if obj is None:
-            return ["plan", "title", "description"]
-        return [
+            return ("plan", "title", "description")
+        return (
             "plan",
             "title",
             "description",
@@ -120,7 +126,7 @@ class ChangeRequestAdmin(PlanScopedAdmin):
             "submitted_at",
             "decided_at",
             "published_version_link",
-        ]
+        )
 
     def get_readonly_fields(
         self, request: HttpRequest, obj: ChangeRequest | None = None
@@ -139,7 +145,7 @@ class ChangeRequestAdmin(PlanScopedAdmin):
 
     def get_inlines(
         self, request: HttpRequest, obj: ChangeRequest | None
-    ) -> list[type[admin.options.InlineModelAdmin]]:
+    ) -> list[type[InlineModelAdmin[ReviewComment, ChangeRequest]]]:
         return [ReviewCommentInline] if obj is not None else []
 
     def get_urls(self) -> list[URLPattern]:
@@ -169,7 +175,7 @@ class ChangeRequestAdmin(PlanScopedAdmin):
         self,
         request: HttpRequest,
         obj: ChangeRequest,
-        form: ModelForm,
+        form: ModelForm[ChangeRequest],
         change: bool,
     ) -> None:
         if change:
@@ -177,7 +183,7 @@ class ChangeRequestAdmin(PlanScopedAdmin):
             return
         opened = open_change_request(
             obj.plan,
-            author=request.user,
+            author=staff_user(request),
             title=obj.title,
             description=obj.description,
         )
@@ -188,13 +194,15 @@ class ChangeRequestAdmin(PlanScopedAdmin):
     def save_formset(
         self,
         request: HttpRequest,
-        form: ModelForm,
-        formset: BaseInlineFormSet,
+        form: ModelForm[ChangeRequest],
+        formset: BaseInlineFormSet[
+            ReviewComment, ChangeRequest, ModelForm[ReviewComment]
+        ],
         change: bool,
     ) -> None:
         # Only new comments reach here: existing ones are read-only.
         for comment in formset.save(commit=False):
-            add_comment(form.instance, by=request.user, body=comment.body)
+            add_comment(form.instance, by=staff_user(request), body=comment.body)
 
     def render_change_form(
         self,
@@ -225,13 +233,14 @@ class ChangeRequestAdmin(PlanScopedAdmin):
             self.message_user(request, _("Unknown review action."), messages.ERROR)
             return redirect("admin:tracking_changerequest_change", change_request.pk)
         review, success = _REVIEWS[action]
+        user = staff_user(request)
         try:
-            review(change_request, request.user, comment)
+            review(change_request, user, comment)
         except (ApproverIsAuthor, InvalidTransition) as exc:
             self.message_user(request, exc.message, messages.ERROR)
         else:
             if comment and action not in _DECISIONS:
-                add_comment(change_request, by=request.user, body=comment)
+                add_comment(change_request, by=user, body=comment)
             self.message_user(request, success, messages.SUCCESS)
         return redirect("admin:tracking_changerequest_change", change_request.pk)
 

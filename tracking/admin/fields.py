@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.admin.widgets import AdminTextareaWidget
@@ -43,15 +43,19 @@ OVERRIDES: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
 }
 
 
-def model_choice_field(
-    fields: Mapping[str, forms.Field], name: str
-) -> forms.ModelChoiceField[Any]:
-    """The form's field for a relation, whose choices come from a queryset.
+_FieldT = TypeVar("_FieldT", bound=forms.Field)
 
-    Raises TypeError when the field is not a model choice field (the form changed).
+
+def form_field(
+    fields: Mapping[str, forms.Field], name: str, kind: type[_FieldT]
+) -> _FieldT:
+    """The form's field `name`, which the caller relies on being a `kind`: a relation's
+    field to narrow its queryset, a choice field to set its choices.
+
+    Raises TypeError when it is not (the form changed under the caller).
     """
     field = fields[name]
-    if not isinstance(field, forms.ModelChoiceField):
-        message = f"{name} is not a relation's field: {type(field).__name__}"
+    if not isinstance(field, kind):
+        message = f"{name} is a {type(field).__name__}, not a {kind.__name__}"
         raise TypeError(message)
     return field

@@ -9,17 +9,21 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from tracking.models import Property
+
 
 class NestingFilter(admin.SimpleListFilter):
     title = _("level")
     parameter_name = "level"
 
     def lookups(
-        self, request: HttpRequest, model_admin: admin.ModelAdmin
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
     ) -> list[tuple[str, Any]]:
         return [("top", _("Top-level properties")), ("nested", _("Nested fields"))]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[Property]
+    ) -> QuerySet[Property]:
         if self.value() == "top":
             return queryset.filter(parent__isnull=True)
         if self.value() == "nested":

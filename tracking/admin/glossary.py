@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django import forms
 from django.contrib import admin
@@ -12,28 +12,34 @@ from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from tracking.admin.bases import ModelForm, SimpleHistoryAdmin
+from tracking.admin.fields import form_field
 from tracking.admin.metrics import RemovalGuardedAdmin
 from tracking.admin.scoping import PlanScopedAdmin
 from tracking.metrics import queries
 from tracking.metrics.findings import MetricFinding
 from tracking.models import GlossaryTerm, Modifier, TimePeriod
 
+# A row the metric core checks; the row of any glossary admin.
+_CheckedT = TypeVar("_CheckedT", bound=GlossaryTerm | Modifier)
+_RowT = TypeVar("_RowT", bound=GlossaryTerm | Modifier | TimePeriod)
+
 # Predicates are filter trees (objects), so the plan admin's JSON-list field does not fit.
-_OVERRIDES: dict[type[models.Field], dict[str, Any]] = {
+_OVERRIDES: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
     models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3})},
     models.JSONField: {"widget": AdminTextareaWidget(attrs={"rows": 3})},
 }
 
 
-class CheckedGlossaryForm(forms.ModelForm):
+class CheckedGlossaryForm(ModelForm[_CheckedT], Generic[_CheckedT]):
     """Runs the metric core's check of the row as it would be saved; errors land on fields."""
 
-    check: Callable[[Any], list[MetricFinding]]
+    check: Callable[[_CheckedT], list[MetricFinding]]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         candidate = copy.copy(self.instance)
@@ -49,7 +55,7 @@ class CheckedGlossaryForm(forms.ModelForm):
         return cleaned
 
 
-class GlossaryTermForm(CheckedGlossaryForm):
+class GlossaryTermForm(CheckedGlossaryForm[GlossaryTerm]):
     check = staticmethod(queries.check_term_row)
 
     class Meta:
@@ -65,7 +71,7 @@ class GlossaryTermForm(CheckedGlossaryForm):
         ]
 
 
-class ModifierForm(CheckedGlossaryForm):
+class ModifierForm(CheckedGlossaryForm[Modifier]):
     check = staticmethod(queries.check_modifier_row)
 
     class Meta:
@@ -81,7 +87,12 @@ class ModifierForm(CheckedGlossaryForm):
         ]
 
 
-class GlossaryAdmin(RemovalGuardedAdmin, PlanScopedAdmin, SimpleHistoryAdmin):
+class GlossaryAdmin(
+    RemovalGuardedAdmin[_RowT],
+    PlanScopedAdmin[_RowT],
+    SimpleHistoryAdmin[_RowT],
+    Generic[_RowT],
+):
     """A plan's glossary rows: the plan is fixed once the row exists, and a row online metrics
     rest on cannot be deleted (as through the API)."""
 
@@ -90,13 +101,15 @@ class GlossaryAdmin(RemovalGuardedAdmin, PlanScopedAdmin, SimpleHistoryAdmin):
     search_fields = ["key", "name_zh", "name_en"]
     readonly_fields = ["created_at", "updated_at"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: _RowT | None = None
+    ) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
         return ["plan", *fields] if obj is not None else fields
 
 
 @admin.register(GlossaryTerm)
-class GlossaryTermAdmin(GlossaryAdmin):
+class GlossaryTermAdmin(GlossaryAdmin[GlossaryTerm]):
     form = GlossaryTermForm
     list_display = ["key", "name_zh", "name_en", "owner", "updated_at"]
     list_filter = ["plan", ("owner", admin.RelatedOnlyFieldListFilter)]
@@ -112,7 +125,7 @@ class GlossaryTermAdmin(GlossaryAdmin):
 
 
 @admin.register(Modifier)
-class ModifierAdmin(GlossaryAdmin):
+class ModifierAdmin(GlossaryAdmin[Modifier]):
     form = ModifierForm
     list_display = ["key", "name_zh", "name_en", "modifier_type", "term"]
     list_filter = ["plan", "modifier_type"]
@@ -127,23 +140,27 @@ class ModifierAdmin(GlossaryAdmin):
     ]
 
     def get_form(
-        self, request: HttpRequest, obj: Modifier | None = None, **kwargs: Any
-    ) -> type[forms.ModelForm]:
-        form = super().get_form(request, obj, **kwargs)
+        self,
+        request: HttpRequest,
+        obj: Modifier | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> type[forms.ModelForm[Modifier]]:
+        form = super().get_form(request, obj, change, **kwargs)
         plan_id = (
             obj.plan_id
             if obj
             else self.get_changeform_initial_data(request).get("plan")
         )
         if "term" in form.base_fields and plan_id is not None:
-            form.base_fields["term"].queryset = GlossaryTerm.objects.filter(
-                plan_id=plan_id
-            )
+            form_field(
+                form.base_fields, "term", forms.ModelChoiceField
+            ).queryset = GlossaryTerm.objects.filter(plan_id=plan_id)
         return form
 
 
 @admin.register(TimePeriod)
-class TimePeriodAdmin(GlossaryAdmin):
+class TimePeriodAdmin(GlossaryAdmin[TimePeriod]):
     list_display = ["key", "name_zh", "name_en", "kind", "n", "unit", "timezone"]
     list_filter = ["plan", "kind", "unit"]
     fieldsets = [

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from tracking.admin.bases import SimpleHistoryAdmin
 from tracking.admin.fields import OVERRIDES
 from tracking.admin.inlines import GroupPropertyInline
 from tracking.admin.scoping import PlanScopedAdmin
 from tracking.models import PropertyGroup
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _GroupCounts(TypedDict):
+    property_count: int
+    event_count: int
+
 
 @admin.register(PropertyGroup)
-class PropertyGroupAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
+class PropertyGroupAdmin(
+    PlanScopedAdmin[PropertyGroup], SimpleHistoryAdmin[PropertyGroup]
+):
     list_display = ["key", "name", "property_count", "event_count", "updated_at"]
     list_filter = ["plan"]
     # TRICKY: the annotated counts group the query, which drops Meta.ordering.
@@ -43,9 +55,11 @@ class PropertyGroupAdmin(PlanScopedAdmin, SimpleHistoryAdmin):
         return ["plan", *fields] if obj is not None else fields
 
     @admin.display(description=_("properties"), ordering="property_count")
-    def property_count(self, group: PropertyGroup) -> int:
-        return group.property_count  # type: ignore[attr-defined]  # annotated
+    def property_count(
+        self, group: WithAnnotations[PropertyGroup, _GroupCounts]
+    ) -> int:
+        return group.property_count
 
     @admin.display(description=_("events"), ordering="event_count")
-    def event_count(self, group: PropertyGroup) -> int:
-        return group.event_count  # type: ignore[attr-defined]  # annotated
+    def event_count(self, group: WithAnnotations[PropertyGroup, _GroupCounts]) -> int:
+        return group.event_count

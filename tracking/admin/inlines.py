@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.contrib import admin
 from django.db.models import Model
+from django.forms import ModelChoiceField
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -17,7 +18,7 @@ from tracking.admin.bases import (
     StackedInline,
     TabularInline,
 )
-from tracking.admin.fields import OVERRIDES, model_choice_field
+from tracking.admin.fields import OVERRIDES, form_field
 from tracking.models import (
     CommonProperty,
     Event,
@@ -53,9 +54,8 @@ class PlanPropertyFormSet(
     def add_fields(self, form: ModelForm[_RowT], index: int | None) -> None:
         super().add_fields(form, index)
         if "property" in form.fields:
-            model_choice_field(
-                form.fields, "property"
-            ).queryset = Property.objects.filter(
+            field = form_field(form.fields, "property", ModelChoiceField)
+            field.queryset = Property.objects.filter(
                 plan_id=self.plan_id, parent__isnull=True
             )
 
@@ -189,7 +189,7 @@ class SourceInline(TabularInline[Source, TrackingPlan]):
     ) -> type[BaseInlineFormSet[Source, TrackingPlan, ModelForm[Source]]]:
         formset = super().get_formset(request, obj, **kwargs)
         # Only this plan's own versions can be pinned (none while the plan is being added).
-        field = model_choice_field(formset.form.base_fields, "pinned_version")
+        field = form_field(formset.form.base_fields, "pinned_version", ModelChoiceField)
         versions = field.queryset
         if versions is not None:
             field.queryset = versions.filter(plan=obj) if obj else versions.none()

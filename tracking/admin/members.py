@@ -7,11 +7,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from tracking.admin.bases import ModelAdmin
 from tracking.models import PlanMembership
 
 
 @admin.register(PlanMembership)
-class PlanMembershipAdmin(admin.ModelAdmin):
+class PlanMembershipAdmin(ModelAdmin[PlanMembership]):
     list_display = ["user", "plan", "roles", "created_at"]
     list_filter = ["plan"]
     list_select_related = ["user", "plan"]

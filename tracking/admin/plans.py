@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.apps import apps
 from django.contrib import admin
@@ -12,13 +12,22 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from tracking.admin.badges import badge
+from tracking.admin.bases import SimpleHistoryAdmin
 from tracking.admin.fields import OVERRIDES
 from tracking.admin.inlines import CommonPropertyInline, SourceInline
 from tracking.checks import Finding, Severity, run_plan_checks
 from tracking.models import TrackingPlan
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _PlanCounts(TypedDict):
+    event_count: int
+    property_count: int
+
 
 # Admin model name for each `Finding.object_type`.
 _ADMIN_MODELS = {
@@ -60,7 +69,7 @@ def finding_row(finding: Finding) -> FindingRow:
 
 
 @admin.register(TrackingPlan)
-class TrackingPlanAdmin(SimpleHistoryAdmin):
+class TrackingPlanAdmin(SimpleHistoryAdmin[TrackingPlan]):
     list_display = [
         "name",
         "key",
@@ -125,9 +134,9 @@ class TrackingPlanAdmin(SimpleHistoryAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description=_("events"), ordering="event_count")
-    def event_count(self, plan: TrackingPlan) -> int:
-        return plan.event_count  # type: ignore[attr-defined]  # annotated
+    def event_count(self, plan: WithAnnotations[TrackingPlan, _PlanCounts]) -> int:
+        return plan.event_count
 
     @admin.display(description=_("properties"), ordering="property_count")
-    def property_count(self, plan: TrackingPlan) -> int:
-        return plan.property_count  # type: ignore[attr-defined]  # annotated
+    def property_count(self, plan: WithAnnotations[TrackingPlan, _PlanCounts]) -> int:
+        return plan.property_count

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
@@ -12,9 +14,9 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from tracking.admin.badges import badge
+from tracking.admin.bases import SimpleHistoryAdmin
 from tracking.admin.fields import OVERRIDES
 from tracking.admin.filters import NestingFilter
 from tracking.admin.inlines import NestedPropertyInline
@@ -22,7 +24,16 @@ from tracking.admin.metrics import RemovalGuardedAdmin, used_by_metrics
 from tracking.admin.scoping import PlanScopedAdmin, is_autocomplete
 from tracking.models import Event, PrivacyClass, Property, PropertyType
 
-_PRIVACY_SHORT = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, StrPromise, WithAnnotations
+
+
+class _PropertyCounts(TypedDict):
+    event_count: int
+
+
+# Keyed by the stored value, which the model field holds as plain text.
+_PRIVACY_SHORT: dict[str, StrPromise] = {
     PrivacyClass.NONE: _("not personal"),
     PrivacyClass.PERSONAL: _("personal"),
     PrivacyClass.SENSITIVE: _("sensitive"),
@@ -35,7 +46,11 @@ _HOLDS_FIELDS = Q(type=PropertyType.OBJECT) | Q(
 
 
 @admin.register(Property)
-class PropertyAdmin(RemovalGuardedAdmin, PlanScopedAdmin, SimpleHistoryAdmin):
+class PropertyAdmin(
+    RemovalGuardedAdmin[Property],
+    PlanScopedAdmin[Property],
+    SimpleHistoryAdmin[Property],
+):
     list_display = [
         "key",
         "display_name",
@@ -81,7 +96,7 @@ class PropertyAdmin(RemovalGuardedAdmin, PlanScopedAdmin, SimpleHistoryAdmin):
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
-    ) -> tuple[QuerySet[Any], bool]:
+    ) -> tuple[QuerySet[Property], bool]:
         queryset, may_have_duplicates = super().get_search_results(
             request, queryset, search_term
         )
@@ -99,7 +114,9 @@ class PropertyAdmin(RemovalGuardedAdmin, PlanScopedAdmin, SimpleHistoryAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         return ["plan", *fields] if obj is not None else fields
 
-    def get_inlines(self, request: HttpRequest, obj: Property | None) -> list[Any]:
+    def get_inlines(
+        self, request: HttpRequest, obj: Property | None
+    ) -> list[type[InlineModelAdmin[Property, Property]]]:
         holds_fields = obj is not None and obj.type in {
             PropertyType.OBJECT,
             PropertyType.ARRAY,
@@ -115,9 +132,9 @@ class PropertyAdmin(RemovalGuardedAdmin, PlanScopedAdmin, SimpleHistoryAdmin):
         )
 
     @admin.display(description=_("events"), ordering="event_count")
-    def event_count(self, prop: Property) -> int:
+    def event_count(self, prop: WithAnnotations[Property, _PropertyCounts]) -> int:
         """Events attaching the property directly or through a property group."""
-        return prop.event_count  # type: ignore[attr-defined]  # annotated
+        return prop.event_count
 
     @admin.display(description=_("metrics that depend on this"))
     def used_by_metrics(self, prop: Property) -> SafeString | str:
@@ -125,10 +142,11 @@ class PropertyAdmin(RemovalGuardedAdmin, PlanScopedAdmin, SimpleHistoryAdmin):
 
     @admin.display(description=_("nested in"), ordering="parent__key")
     def parent_key(self, prop: Property) -> str:
-        return prop.parent.key if prop.parent_id else ""
+        parent = prop.parent
+        return parent.key if parent is not None else ""
 
     @admin.display(description=_("used by"))
-    def used_by(self, prop: Property) -> SafeString | str:
+    def used_by(self, prop: Property) -> StrOrPromise:
         if prop.pk is None:
             return "—"
         parts = [
@@ -176,7 +194,9 @@ def _required(required: bool) -> str:
     return str(_("required") if required else _("optional"))
 
 
-def _linked(heading: object, rows: Any) -> SafeString | str:
+def _linked(
+    heading: object, rows: Iterable[tuple[str, int, str, str]]
+) -> SafeString | str:
     items = format_html_join(
         "",
         '<li><a href="{}">{}</a> <span class="tpg-muted">{}</span></li>',

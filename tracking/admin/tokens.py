@@ -9,9 +9,11 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from tracking.admin.bases import ModelAdmin
+from tracking.admin.staff import staff_user
 from tracking.models import ApiToken, revoke_token
 
 _READ_ONLY = [
@@ -31,7 +33,9 @@ def manages_all_tokens(request: HttpRequest) -> bool:
 
 @admin.action(description=_("Revoke selected tokens"), permissions=["delete"])
 def revoke_tokens(
-    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[ApiToken]
+    modeladmin: admin.ModelAdmin[ApiToken],
+    request: HttpRequest,
+    queryset: QuerySet[ApiToken],
 ) -> None:
     tokens = list(queryset.filter(revoked_at__isnull=True))
     for token in tokens:
@@ -45,7 +49,7 @@ def revoke_tokens(
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ModelAdmin[ApiToken]):
     list_display = [
         "prefix",
         "name",
@@ -64,16 +68,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
         queryset = super().get_queryset(request)
         if manages_all_tokens(request):
             return queryset
-        return queryset.filter(user=request.user)
+        return queryset.filter(user=staff_user(request))
 
     def get_fields(
         self, request: HttpRequest, obj: ApiToken | None = None
-    ) -> list[str]:
+    ) -> tuple[str, ...]:
         if obj is not None:
-            return [*_READ_ONLY[:1], "name", *_READ_ONLY[1:]]
+            return (*_READ_ONLY[:1], "name", *_READ_ONLY[1:])
         if manages_all_tokens(request):
-            return ["user", "name", "expires_at"]
-        return ["name", "expires_at"]
+            return ("user", "name", "expires_at")
+        return ("name", "expires_at")
 
     def get_readonly_fields(
         self, request: HttpRequest, obj: ApiToken | None = None
@@ -90,13 +94,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         if not manages_all_tokens(request):
-            obj.user = request.user
+            obj.user = staff_user(request)
         raw = obj.assign_secret()
         super().save_model(request, obj, form, change)
         self.message_user(
             request,
             format_html(
-                _(
+                gettext(
                     "The new token is <code>{}</code>. Copy it now: it is not shown again."
                 ),
                 raw,

@@ -17,7 +17,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from tracking.admin.badges import badge
+from tracking.admin.bases import ModelAdmin
+from tracking.admin.fields import form_field
 from tracking.admin.plans import finding_row
+from tracking.admin.staff import staff_user
 from tracking.diff import ADDITIVE, BREAKING, TEXT, Change, PlanDiff, diff_from_dict
 from tracking.errors import (
     ApprovalRequired,
@@ -131,11 +134,13 @@ class PublishForm(forms.Form):
         self.approved = ChangeRequest.objects.filter(
             plan=plan, status=ChangeStatus.APPROVED
         )
-        self.fields["change_request"].queryset = self.approved  # type: ignore[attr-defined]
+        form_field(
+            self.fields, "change_request", forms.ModelChoiceField
+        ).queryset = self.approved
 
 
 @admin.register(PlanVersion)
-class PlanVersionAdmin(admin.ModelAdmin):
+class PlanVersionAdmin(ModelAdmin[PlanVersion]):
     """Versions are immutable: listed and shown, never added, changed or deleted here."""
 
     list_display = [
@@ -149,7 +154,7 @@ class PlanVersionAdmin(admin.ModelAdmin):
     list_display_links = ["number"]
     list_filter = ["plan", "is_breaking", "bump"]
     list_select_related = ["plan", "author"]
-    fields = [
+    fields = (
         "plan",
         "number",
         "bump_badge",
@@ -158,7 +163,7 @@ class PlanVersionAdmin(admin.ModelAdmin):
         "published_at",
         "note",
         "change_request_link",
-    ]
+    )
     readonly_fields = fields
     change_form_template = "admin/tracking/planversion/change_form.html"
 
@@ -222,12 +227,14 @@ class PlanVersionAdmin(admin.ModelAdmin):
             initial={"change_request": request.GET.get("change_request")},
         )
         if form.is_valid():
+            note: str = form.cleaned_data["note"]
+            change_request: ChangeRequest | None = form.cleaned_data["change_request"]
             try:
                 version = publish_version(
                     plan,
-                    author=request.user,
-                    note=form.cleaned_data["note"],
-                    change_request=form.cleaned_data["change_request"],
+                    author=staff_user(request),
+                    note=note,
+                    change_request=change_request,
                 )
             except (
                 PublishRefused,

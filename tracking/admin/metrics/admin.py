@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -13,14 +13,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from tracking.admin.badges import badge
+from tracking.admin.bases import SimpleHistoryAdmin
 from tracking.admin.fields import OVERRIDES
 from tracking.admin.metrics.forms import MetricForm
 from tracking.admin.metrics.kind_fields import EXPRESSION_ONLY, KIND_FIELDS, RATIO_ONLY
 from tracking.admin.metrics.removal import RemovalGuardedAdmin
 from tracking.admin.scoping import PlanScopedAdmin
+from tracking.admin.staff import staff_user
 from tracking.errors import MetricDependencyError, MetricInvalid
 from tracking.metrics import queries, store
 from tracking.metrics.dependencies import METRIC
@@ -28,19 +29,29 @@ from tracking.metrics.lineage import dependents
 from tracking.metrics.load import load_catalog
 from tracking.models import Certification, Event, Metric, MetricKind, MetricLifecycle
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, StrPromise
+
+    MetricAction = Callable[
+        [admin.ModelAdmin[Metric], HttpRequest, QuerySet[Metric]], None
+    ]
+
 
 def _lifecycle_action(
-    lifecycle: str, description: Any, *, cascade: bool = False
-) -> Any:
+    lifecycle: str, description: StrOrPromise, *, cascade: bool = False
+) -> MetricAction:
     @admin.action(description=description, permissions=["change"])
     def action(
-        modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Metric]
+        modeladmin: admin.ModelAdmin[Metric],
+        request: HttpRequest,
+        queryset: QuerySet[Metric],
     ) -> None:
+        user = staff_user(request)
         moved: list[str] = []
         for metric in queryset.select_related("plan", "owner"):
             try:
                 moved += store.set_metric_lifecycle(
-                    metric, lifecycle, cascade=cascade, by=request.user
+                    metric, lifecycle, cascade=cascade, by=user
                 )
             except (MetricDependencyError, MetricInvalid) as exc:
                 modeladmin.message_user(
@@ -61,14 +72,15 @@ def _lifecycle_action(
     return action
 
 
-def _certify_action(level: str, description: Any) -> Any:
+def _certify_action(level: str, description: StrOrPromise) -> MetricAction:
     @admin.action(description=description, permissions=["change"])
     def action(
-        modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Metric]
+        modeladmin: admin.ModelAdmin[Metric],
+        request: HttpRequest,
+        queryset: QuerySet[Metric],
     ) -> None:
-        keys = [
-            store.certify_metric(m, level=level, by=request.user).key for m in queryset
-        ]
+        user = staff_user(request)
+        keys = [store.certify_metric(m, level=level, by=user).key for m in queryset]
         modeladmin.message_user(
             request,
             _("%(level)s: %(metrics)s")
@@ -81,7 +93,8 @@ def _certify_action(level: str, description: Any) -> Any:
 
 
 # The kinds' full labels explain them on the form; a list column needs only the word.
-_KIND_SHORT = {
+# Keyed by the stored value, which the model field holds as plain text.
+_KIND_SHORT: dict[str, StrPromise] = {
     MetricKind.ATOMIC: _("atomic"),
     MetricKind.DERIVED: _("derived"),
     MetricKind.COMPOSITE: _("composite"),
@@ -92,7 +105,9 @@ _SEVERITY_LABELS = {"error": _("error"), "warning": _("warning"), "info": _("inf
 
 
 @admin.register(Metric)
-class MetricAdmin(RemovalGuardedAdmin, PlanScopedAdmin, SimpleHistoryAdmin):
+class MetricAdmin(
+    RemovalGuardedAdmin[Metric], PlanScopedAdmin[Metric], SimpleHistoryAdmin[Metric]
+):
     form = MetricForm
     list_display = [
         "key",
@@ -245,9 +260,13 @@ class MetricAdmin(RemovalGuardedAdmin, PlanScopedAdmin, SimpleHistoryAdmin):
         }
 
     def save_model(
-        self, request: HttpRequest, obj: Metric, form: forms.ModelForm, change: bool
+        self,
+        request: HttpRequest,
+        obj: Metric,
+        form: forms.ModelForm[Metric],
+        change: bool,
     ) -> None:
-        for finding in store.save_metric(obj, by=request.user):
+        for finding in store.save_metric(obj, by=staff_user(request)):
             self.message_user(request, finding.message, messages.WARNING)
 
     @admin.display(description=_("kind"), ordering="kind")

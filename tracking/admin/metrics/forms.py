@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from tracking.admin.bases import ModelForm
+from tracking.admin.fields import form_field
 from tracking.admin.metrics.kind_fields import EXPRESSION_ONLY, KIND_FIELDS, RATIO_ONLY
 from tracking.admin.metrics.lines import input_line, parse_inputs, parse_pairs
 from tracking.metrics import store
@@ -94,7 +96,7 @@ def _lines(label: Any, help_text: Any) -> forms.CharField:
     )
 
 
-class MetricForm(forms.ModelForm):
+class MetricForm(ModelForm[Metric]):
     """One form for every kind; `clean` assembles `definition` from the chosen kind's fields."""
 
     atomic_event = _choice(_("event"))
@@ -224,9 +226,10 @@ class MetricForm(forms.ModelForm):
         ):
             options[name] = blank + [(k, k) for k in keys]
         for name, choices in options.items():
-            self.fields[name].choices = choices
+            form_field(self.fields, name, forms.ChoiceField).choices = choices
         if "drives" in self.fields:
-            self.fields["drives"].queryset = metrics
+            drives = form_field(self.fields, "drives", forms.ModelChoiceField)
+            drives.queryset = metrics
 
     def _fill_initial(self, kind: str, definition: dict[str, Any]) -> None:
         for key, name in KIND_FIELDS[kind].items():
@@ -240,14 +243,16 @@ class MetricForm(forms.ModelForm):
             self.initial[name] = value
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         kind = cleaned.get("kind")
         if kind not in KIND_FIELDS:
             return cleaned
         try:
             cleaned["definition"] = self._assemble(kind, cleaned)
         except ValidationError as exc:
-            self.add_error(exc.params["field"], exc)  # type: ignore[index]
+            # The line parsers name the field the bad line is in.
+            self.add_error(exc.params["field"] if exc.params else None, exc)
             return cleaned
         if not self.errors:
             self._check(kind, cleaned)
@@ -276,9 +281,9 @@ class MetricForm(forms.ModelForm):
     def _check(self, kind: str, cleaned: dict[str, Any]) -> None:
         """Passes 1 and 2 of the core on the metric as it would be saved."""
         candidate = copy.copy(self.instance)
-        for field in Metric._meta.concrete_fields:
-            if field.name in cleaned and field.name in self.fields:
-                setattr(candidate, field.name, cleaned[field.name])
+        for model_field in Metric._meta.concrete_fields:
+            if model_field.name in cleaned and model_field.name in self.fields:
+                setattr(candidate, model_field.name, cleaned[model_field.name])
         candidate.definition = cleaned["definition"]
         # Warnings are shown once saved, from what `save_metric` returns.
         for finding in store.check_metric_row(candidate):
@@ -305,4 +310,5 @@ class MetricForm(forms.ModelForm):
             errors.error_dict.pop("definition", None)
             if not errors.error_dict:
                 return
-        super()._update_errors(errors)
+        # django-stubs omits this private hook of BaseModelForm, which Django has.
+        super()._update_errors(errors)  # type: ignore[misc]
