@@ -20,8 +20,11 @@ from tracking.admin.staff import staff_user
 from tracking.editing import deprecate_event, duplicate_event, free_copy_key
 from tracking.models import Event, EventStatus, Source, rotate_write_key
 
+# The events admin wraps this action under the same description.
+DEPRECATE_EVENTS = _("Deprecate selected events")
 
-@admin.action(description=_("Deprecate selected events"), permissions=["change"])
+
+@admin.action(description=DEPRECATE_EVENTS, permissions=["change"])
 def deprecate_events(
     modeladmin: admin.ModelAdmin[Event], request: HttpRequest, queryset: QuerySet[Event]
 ) -> None:

@@ -46,10 +46,7 @@ class EventForm(ModelForm[Event]):
         return status
 
 
-@admin.action(
-    description=actions.deprecate_events.short_description,  # type: ignore[attr-defined]
-    permissions=["change"],
-)
+@admin.action(description=actions.DEPRECATE_EVENTS, permissions=["change"])
 def deprecate_events(
     modeladmin: admin.ModelAdmin[Event], request: HttpRequest, queryset: QuerySet[Event]
 ) -> None:

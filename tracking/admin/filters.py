@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tracking.models import Property
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 
 class NestingFilter(admin.SimpleListFilter):
     title = _("level")
@@ -18,7 +21,7 @@ class NestingFilter(admin.SimpleListFilter):
 
     def lookups(
         self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
-    ) -> list[tuple[str, Any]]:
+    ) -> list[tuple[str, StrPromise]]:
         return [("top", _("Top-level properties")), ("nested", _("Nested fields"))]
 
     def queryset(

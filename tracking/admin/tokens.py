@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelForm
@@ -88,7 +86,11 @@ class ApiTokenAdmin(ModelAdmin[ApiToken]):
         return ["user"]
 
     def save_model(
-        self, request: HttpRequest, obj: ApiToken, form: ModelForm[Any], change: bool
+        self,
+        request: HttpRequest,
+        obj: ApiToken,
+        form: ModelForm[ApiToken],
+        change: bool,
     ) -> None:
         if change:
             super().save_model(request, obj, form, change)

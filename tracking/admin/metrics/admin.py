@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -30,7 +30,9 @@ from tracking.metrics.load import load_catalog
 from tracking.models import Certification, Event, Metric, MetricKind, MetricLifecycle
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise, StrPromise
+    from django_stubs_ext import FieldOpts, StrOrPromise, StrPromise
+
+    Fieldset = tuple[StrOrPromise | None, FieldOpts]
 
     MetricAction = Callable[
         [admin.ModelAdmin[Metric], HttpRequest, QuerySet[Metric]], None
@@ -166,8 +168,8 @@ class MetricAdmin(
 
     def get_fieldsets(
         self, request: HttpRequest, obj: Metric | None = None
-    ) -> list[Any]:
-        common = [
+    ) -> list[Fieldset]:
+        common: list[Fieldset] = [
             (None, {"fields": ["plan", "key", "name_zh", "name_en", "kind"]}),
             *self._kind_fieldsets(),
             (
@@ -186,7 +188,10 @@ class MetricAdmin(
                 },
             ),
         ]
-        advanced = (_("Advanced"), {"classes": ["collapse"], "fields": ["definition"]})
+        advanced: Fieldset = (
+            _("Advanced"),
+            {"classes": ["collapse"], "fields": ["definition"]},
+        )
         if obj is None:
             return [*common, advanced]
         return [
@@ -208,7 +213,7 @@ class MetricAdmin(
         ]
 
     @staticmethod
-    def _kind_fieldsets() -> list[Any]:
+    def _kind_fieldsets() -> list[Fieldset]:
         f = KIND_FIELDS
         composite = f[MetricKind.COMPOSITE]
         return [
@@ -345,8 +350,13 @@ def _linked(
     ]
 
 
-def _fieldset(kind: str, title: Any, fields: list[str], *extra: str) -> tuple[Any, ...]:
+def _fieldset(
+    kind: str, title: StrOrPromise, fields: Sequence[str], *extra: str
+) -> Fieldset:
     return (
         title,
-        {"classes": ["metric-kind", f"metric-kind-{kind}", *extra], "fields": fields},
+        {
+            "classes": ["metric-kind", f"metric-kind-{kind}", *extra],
+            "fields": [*fields],
+        },
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,6 +17,9 @@ from tracking.admin.metrics.lines import input_line, parse_inputs, parse_pairs
 from tracking.metrics import store
 from tracking.metrics.resolve import IDENTITY_FIELDS
 from tracking.models import Event, Metric, MetricKind, Modifier, Property, TimePeriod
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 _BLANK: tuple[Any, ...] = (None, "", [], {})
 
@@ -58,11 +61,11 @@ class OptionalJSONField(forms.JSONField):
         return "" if value is None else super().prepare_value(value)
 
 
-def _choice(label: Any, **more: Any) -> forms.ChoiceField:
+def _choice(label: StrOrPromise, **more: Any) -> forms.ChoiceField:
     return forms.ChoiceField(label=capfirst(label), required=False, **more)
 
 
-def _multi(label: Any, **more: Any) -> forms.MultipleChoiceField:
+def _multi(label: StrOrPromise, **more: Any) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=capfirst(label),
         required=False,
@@ -71,11 +74,11 @@ def _multi(label: Any, **more: Any) -> forms.MultipleChoiceField:
     )
 
 
-def _text(label: Any, **more: Any) -> forms.CharField:
+def _text(label: StrOrPromise, **more: Any) -> forms.CharField:
     return forms.CharField(label=capfirst(label), required=False, **more)
 
 
-def _filter(label: Any) -> forms.JSONField:
+def _filter(label: StrOrPromise) -> forms.JSONField:
     return OptionalJSONField(
         label=capfirst(label),
         required=False,
@@ -87,7 +90,7 @@ def _filter(label: Any) -> forms.JSONField:
     )
 
 
-def _lines(label: Any, help_text: Any) -> forms.CharField:
+def _lines(label: StrOrPromise, help_text: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         label=capfirst(label),
         required=False,

@@ -9,22 +9,28 @@ from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from tracking.admin.bases import ModelAdmin
 from tracking.errors import MetricDependencyError
 from tracking.metrics.guard import refuse_removal
+from tracking.models import Event, GlossaryTerm, Metric, Modifier, Property, TimePeriod
 
-_ModelT = TypeVar("_ModelT", bound=Model)
+# What metrics can rest on, so what the guard refuses to remove while they are online.
+Guarded = Event | Property | Metric | GlossaryTerm | Modifier | TimePeriod
+_GuardedT = TypeVar("_GuardedT", bound=Guarded)
 
 
-class RemovalGuardedAdmin(ModelAdmin[_ModelT], Generic[_ModelT]):
+class RemovalGuardedAdmin(ModelAdmin[_GuardedT], Generic[_GuardedT]):
     """Deletes of what online metrics use are refused with a message, not an error page."""
 
     def delete_view(
-        self, request: HttpRequest, object_id: str, extra_context: Any = None
+        self,
+        request: HttpRequest,
+        object_id: str,
+        extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         obj = self.get_object(request, unquote(object_id))
         refusal = removal_refusal(obj) if obj is not None else None
@@ -70,10 +76,10 @@ def guarded_delete_selected(
         return None
 
 
-def removal_refusal(obj: Model, *, verb: str = "delete") -> str | None:
+def removal_refusal(obj: Guarded, *, verb: str = "delete") -> str | None:
     """Why the object cannot be deleted or deprecated (online metrics use it), or None."""
     try:
-        refuse_removal(obj, verb=verb)  # type: ignore[arg-type]
+        refuse_removal(obj, verb=verb)
     except MetricDependencyError as exc:
         return exc.message
     return None
