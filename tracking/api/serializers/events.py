@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -119,6 +119,12 @@ def _set_tags(event: Event, names: list[str] | None) -> None:
         return
     tags = [Tag.objects.get_or_create(name=name.strip())[0] for name in names]
     event.tags.set(tags)
+
+
+class DuplicateInput(TypedDict, total=False):
+    """What `DuplicateSerializer` validates: the key only when given."""
+
+    key: str
 
 
 class DuplicateSerializer(serializers.Serializer[dict[str, Any]]):

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from rest_framework import serializers
 
 from tracking.interchange.report import Action
+
+
+class ExportQuery(TypedDict):
+    """What `ExportQuerySerializer` validates."""
+
+    version: str
+
+
+class ImportQuery(TypedDict):
+    """What `ImportQuerySerializer` validates."""
+
+    dry_run: bool
 
 
 class ExportQuerySerializer(serializers.Serializer[dict[str, Any]]):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.auth import get_user_model
 from drf_spectacular.types import OpenApiTypes
@@ -265,6 +265,13 @@ class MetricSerializer(ModelCleanSerializer[Metric]):
         if words is None:
             return []
         return [f.as_dict() for f in words.findings(metric)]
+
+
+class LifecycleInput(TypedDict):
+    """What `LifecycleSerializer` validates."""
+
+    lifecycle: str
+    cascade: bool
 
 
 class LifecycleSerializer(serializers.Serializer[dict[str, Any]]):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from rest_framework import serializers
 
@@ -58,6 +58,12 @@ class ChangeRequestSerializer(serializers.ModelSerializer[ChangeRequest]):
             "created_at": {"help_text": "When it was opened."},
             "updated_at": {"help_text": "When it last changed."},
         }
+
+
+class DecisionInput(TypedDict):
+    """What `ApproveSerializer` and `RequestChangesSerializer` validate."""
+
+    comment: str
 
 
 class ApproveSerializer(serializers.Serializer[dict[str, Any]]):

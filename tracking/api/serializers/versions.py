@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -58,6 +58,10 @@ class PlanDiffSerializer(DiffSerializer):
     to_ref = serializers.CharField(
         help_text="The newer side as asked: a version number, latest or draft."
     )
+
+
+# Functional form: `from` is a Python keyword.
+DiffQuery = TypedDict("DiffQuery", {"from": str, "to": str})
 
 
 class DiffQuerySerializer(serializers.Serializer[dict[str, Any]]):
@@ -134,6 +138,13 @@ class VersionSerializer(VersionListSerializer):
         # TRICKY: a missing reverse one-to-one raises an AttributeError subclass.
         change_request = getattr(version, "change_request", None)
         return change_request.pk if change_request is not None else None
+
+
+class PublishInput(TypedDict):
+    """What `PublishSerializer` validates."""
+
+    note: str
+    change_request: ChangeRequest | None
 
 
 class PublishSerializer(serializers.Serializer[dict[str, Any]]):

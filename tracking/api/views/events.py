@@ -15,7 +15,11 @@ from rest_framework.response import Response
 
 from tracking.api.permissions import caller
 from tracking.api.serializers.attachments import AttachmentSerializer
-from tracking.api.serializers.events import DuplicateSerializer, EventSerializer
+from tracking.api.serializers.events import (
+    DuplicateInput,
+    DuplicateSerializer,
+    EventSerializer,
+)
 from tracking.api.serializers.metrics import MetricSummarySerializer
 from tracking.api.views.glossary import REFUSED
 from tracking.api.views.metrics import metric_summaries
@@ -145,7 +149,8 @@ class EventViewSet(PlanScopedMixin[Event], viewsets.ModelViewSet[Event]):
         event = self.get_object()
         given = DuplicateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        key = given.validated_data.get("key") or free_copy_key(event)
+        asked: DuplicateInput = given.validated_data
+        key = asked.get("key") or free_copy_key(event)
         copy = duplicate_event(event, key=key, by=caller(request))
         copy = self.get_queryset().get(pk=copy.pk)
         return Response(self.get_serializer(copy).data, status=status.HTTP_201_CREATED)

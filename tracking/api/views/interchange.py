@@ -25,7 +25,9 @@ from rest_framework.response import Response
 from tracking.api.files import AnyAccept, file_response
 from tracking.api.permissions import caller
 from tracking.api.serializers.interchange import (
+    ExportQuery,
     ExportQuerySerializer,
+    ImportQuery,
     ImportQuerySerializer,
     ImportReportSerializer,
 )
@@ -140,7 +142,8 @@ class ExportView(FormatPathMixin, GenericAPIView[Event]):
         format_name = check_format(self.kwargs["format"])
         query = ExportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        ref = query.validated_data["version"]
+        asked: ExportQuery = query.validated_data
+        ref = asked["version"]
         data = export(format_name, self._snapshot(ref))
         response = file_response(
             request,
@@ -211,7 +214,8 @@ class ImportView(FormatPathMixin, GenericAPIView[Event]):
         parsed = parse(
             format_name, data, filename=filename, event_naming=self.plan.event_naming
         )
-        if query.validated_data["dry_run"]:
+        asked: ImportQuery = query.validated_data
+        if asked["dry_run"]:
             report = plan_import(self.plan, parsed)
         else:
             report = apply_import(self.plan, parsed, by=caller(request))

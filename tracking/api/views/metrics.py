@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from tracking.api.permissions import caller
 from tracking.api.serializers.metrics import (
     DraftCatalog,
+    LifecycleInput,
     LifecycleResultSerializer,
     LifecycleSerializer,
     LineageSerializer,
@@ -176,10 +177,11 @@ class MetricViewSet(KeyedPlanRows[Metric]):
         metric = self.get_object()
         given = LifecycleSerializer(data=request.data)
         given.is_valid(raise_exception=True)
+        move: LifecycleInput = given.validated_data
         moved = set_metric_lifecycle(
             metric,
-            given.validated_data["lifecycle"],
-            cascade=given.validated_data["cascade"],
+            move["lifecycle"],
+            cascade=move["cascade"],
             by=caller(request),
         )
         metric = self.get_queryset().get(pk=metric.pk)

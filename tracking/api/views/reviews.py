@@ -20,6 +20,7 @@ from tracking.api.serializers.reviews import (
     ApproveSerializer,
     ChangeRequestSerializer,
     CommentSerializer,
+    DecisionInput,
     RequestChangesSerializer,
 )
 from tracking.api.views.scoping import PLAN_PARAMETER, PlanScopedMixin
@@ -113,8 +114,9 @@ class ChangeRequestViewSet(
     def approve(self, request: Request, **kwargs: Any) -> Response:
         given = ApproveSerializer(data=request.data)
         given.is_valid(raise_exception=True)
+        decision: DecisionInput = given.validated_data
         change_request = approve_change_request(
-            self.get_object(), by=caller(request), **given.validated_data
+            self.get_object(), by=caller(request), **decision
         )
         return Response(self.get_serializer(change_request).data)
 
@@ -127,8 +129,9 @@ class ChangeRequestViewSet(
     def request_changes(self, request: Request, **kwargs: Any) -> Response:
         given = RequestChangesSerializer(data=request.data)
         given.is_valid(raise_exception=True)
+        decision: DecisionInput = given.validated_data
         change_request = request_changes(
-            self.get_object(), by=caller(request), **given.validated_data
+            self.get_object(), by=caller(request), **decision
         )
         return Response(self.get_serializer(change_request).data)
 

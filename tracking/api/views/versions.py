@@ -16,8 +16,10 @@ from rest_framework.response import Response
 
 from tracking.api.permissions import caller
 from tracking.api.serializers.versions import (
+    DiffQuery,
     DiffQuerySerializer,
     PlanDiffSerializer,
+    PublishInput,
     PublishPreviewSerializer,
     PublishSerializer,
     VersionListSerializer,
@@ -131,7 +133,8 @@ class DiffView(PlanScopedMixin[PlanVersion], GenericAPIView[PlanVersion]):
     def get(self, request: Request, **kwargs: Any) -> Response:
         query = DiffQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        old, new = query.validated_data["from"], query.validated_data["to"]
+        sides: DiffQuery = query.validated_data
+        old, new = sides["from"], sides["to"]
         diff = diff_versions(self.plan, old, new)
         data = {**diff.as_dict(), "from_ref": old, "to_ref": new}
         return Response(PlanDiffSerializer(data).data)
@@ -171,9 +174,8 @@ class PublishViewSet(
     def create(self, request: Request, **kwargs: Any) -> Response:
         given = self.get_serializer(data=request.data)
         given.is_valid(raise_exception=True)
-        version = publish_version(
-            self.plan, author=caller(request), **given.validated_data
-        )
+        publishing: PublishInput = given.validated_data
+        version = publish_version(self.plan, author=caller(request), **publishing)
         data = VersionSerializer(version, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
 
