@@ -2,11 +2,13 @@
 
     python bench/instructions.py [--samples 2000] [--root CHECKOUT]
 
-Needs valgrind (Debian's package). Builds the benchmark's corpus and plan, then runs three child
+Needs valgrind (Debian's package). Builds the benchmark's corpus and plan, then runs four child
 processes under callgrind that set up alike and then do nothing, parse the bodies with
-`orjson.loads`, or run stage 1 on them (parse, judge and fold with masking, with the cycle
+`orjson.loads`, parse them and validate each track message's properties with its event's
+jsonschema-rs validator (errors listed for the invalid ones: the floor of any stage 1 that
+uses jsonschema-rs), or run stage 1 on them (parse, judge and fold with masking, with the cycle
 collector paused, as `process_batch` does). Each count less the first is that work alone; the
-table gives instructions per sample and stage 1's ratio to parsing. Wall-clock figures move
+table gives instructions per sample and each one's ratio to parsing. Wall-clock figures move
 with whatever else the machine runs; these do not, so they compare two versions of the code:
 `--root` runs the children on another checkout of the project (an older commit, say).
 """
@@ -26,7 +28,7 @@ from pathlib import Path
 
 import environment
 
-MODES = ("setup", "orjson", "stage 1")
+MODES = ("setup", "orjson", "validation", "stage 1")
 _COLLECTED = re.compile(r"Collected : (\d+)")
 
 
@@ -105,12 +107,14 @@ def _count(mode: str, data: Path, folder: str, root: str) -> int:
 
 def _print(counts: dict[str, int], samples: int) -> None:
     parse = (counts["orjson"] - counts["setup"]) / samples
-    stage = (counts["stage 1"] - counts["setup"]) / samples
     print(f"Instructions per sample over {samples:,} samples (callgrind)")
-    print(f"  raw parse, orjson.loads (baseline)  {parse:10,.0f}")
-    print(
-        f"  stage 1, parse + judge + fold       {stage:10,.0f}   {parse / stage:.3f}x parse"
-    )
+    print(f"  raw parse, orjson.loads (baseline)      {parse:10,.0f}")
+    for mode, label in (
+        ("validation", "parse + jsonschema-rs validation only"),
+        ("stage 1", "stage 1, parse + judge + fold"),
+    ):
+        count = (counts[mode] - counts["setup"]) / samples
+        print(f"  {label:<38}  {count:10,.0f}   {parse / count:.3f}x parse")
 
 
 def _child(mode: str, data_file: str, *, root: str) -> None:
@@ -168,6 +172,14 @@ def _child(mode: str, data_file: str, *, root: str) -> None:
 
         for body in data["bodies"]:
             orjson.loads(body)
+    elif mode == "validation":
+        from throughput import tracked_properties
+
+        for body in data["bodies"]:
+            for name, properties in tracked_properties(body):
+                event = plan.event(name)
+                if event is not None and not event.validator.is_valid(properties):
+                    list(event.validator.iter_errors(properties))
     elif mode == "stage 1":
         for body in data["bodies"]:
             stage_1(body)

@@ -171,7 +171,8 @@ def parse_alternatives(corpus: Corpus) -> list[Measurement]:
     ]
 
 
-def _tracked(body: bytes) -> Iterator[tuple[str, dict[str, Any]]]:
+def tracked_properties(body: bytes) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Event name and properties of each track message of a batch body, parsed by orjson."""
     for message in orjson.loads(body)["batch"]:
         if message["type"] == "track" and isinstance(message.get("properties"), dict):
             yield message["event"], message["properties"]
@@ -195,19 +196,19 @@ def validator_references(
     }
 
     def fast(body: bytes) -> None:
-        for name, properties in _tracked(body):
+        for name, properties in tracked_properties(body):
             event = plan.event(name)
             if event is not None and not event.validator.is_valid(properties):
                 list(event.validator.iter_errors(properties))
 
     def reference(body: bytes) -> None:
-        for name, properties in _tracked(body):
+        for name, properties in tracked_properties(body):
             validator = compiled.get(name)
             if validator is not None and not validator.is_valid(properties):
                 list(validator.iter_errors(properties))
 
     def per_call(body: bytes) -> None:
-        for name, properties in _tracked(body):
+        for name, properties in tracked_properties(body):
             if name in schemas:
                 with suppress(jsonschema.ValidationError):
                     jsonschema.validate(
