@@ -49,6 +49,11 @@ class ApproverIsAuthor(TrackingError):
     status = 403
 
 
+class NotTheAuthor(TrackingError):
+    code = "not_the_author"
+    status = 403
+
+
 class VersionNotFound(TrackingError):
     code = "version_not_found"
     status = 404

@@ -25,10 +25,12 @@ from tracking.errors import (
     DraftChangedSinceApproval,
     InvalidTransition,
     NothingToPublish,
+    NotTheAuthor,
     PublishRefused,
     VersionNotFound,
 )
 from tracking.models import TrackingPlan
+from tracking.models.members import SEE_ALL_PLANS
 from tracking.models.versions import (
     ChangeRequest,
     ChangeStatus,
@@ -206,7 +208,14 @@ def open_change_request(
     )
 
 
+def may_act_as_author(change_request: ChangeRequest, user: User) -> bool:
+    """Whether the user may submit or withdraw it: its author, or an admin of every plan."""
+    return change_request.author_id == user.pk or user.has_perm(SEE_ALL_PLANS)
+
+
 def submit_for_review(change_request: ChangeRequest, *, by: User) -> ChangeRequest:
+    """Send it for review; only its author (or an admin) may. Raises NotTheAuthor."""
+    _require_author(change_request, by)
     _require_status(change_request, {ChangeStatus.DRAFT, ChangeStatus.REJECTED})
     change_request.status = ChangeStatus.IN_REVIEW
     change_request.submitted_at = timezone.now()
@@ -231,7 +240,11 @@ def request_changes(
     return _decide(change_request, by=by, status=ChangeStatus.REJECTED, comment=comment)
 
 
-def withdraw_change_request(change_request: ChangeRequest) -> ChangeRequest:
+def withdraw_change_request(
+    change_request: ChangeRequest, *, by: User
+) -> ChangeRequest:
+    """Withdraw it for good; only its author (or an admin) may. Raises NotTheAuthor."""
+    _require_author(change_request, by)
     _require_status(
         change_request,
         {
@@ -250,6 +263,16 @@ def add_comment(change_request: ChangeRequest, *, by: User, body: str) -> Review
     return ReviewComment.objects.create(
         change_request=change_request, author=by, body=body
     )
+
+
+def _require_author(change_request: ChangeRequest, user: User) -> None:
+    if not may_act_as_author(change_request, user):
+        raise NotTheAuthor(
+            _(
+                "Only the author of a change request, or an admin, can submit or "
+                "withdraw it; reviewers approve it or request changes."
+            )
+        )
 
 
 def _decide(

@@ -24,13 +24,19 @@ from tracking.admin.scoping import PlanScopedAdmin
 from tracking.admin.staff import staff_user
 from tracking.admin.versions import diff_table
 from tracking.diff import PlanDiff, diff_from_dict, diff_snapshots
-from tracking.errors import ApproverIsAuthor, InvalidTransition, VersionNotFound
+from tracking.errors import (
+    ApproverIsAuthor,
+    InvalidTransition,
+    NotTheAuthor,
+    VersionNotFound,
+)
 from tracking.models import ChangeRequest, ReviewComment
 from tracking.publishing import (
     LATEST,
     add_comment,
     approve_change_request,
     diff_versions,
+    may_act_as_author,
     open_change_request,
     request_changes,
     resolve_version,
@@ -71,7 +77,7 @@ _REVIEWS: dict[str, tuple[Review, StrPromise]] = {
         _("Changes requested."),
     ),
     "withdraw": (
-        lambda cr, user, comment: withdraw_change_request(cr),
+        lambda cr, user, comment: withdraw_change_request(cr, by=user),
         _("Withdrawn."),
     ),
 }
@@ -218,6 +224,7 @@ class ChangeRequestAdmin(PlanScopedAdmin[ChangeRequest]):
             context["diff"] = diff_table(diff)
             context["diff_title"] = title
             context["status_badge"] = self.status_badge(obj)
+            context["may_act_as_author"] = may_act_as_author(obj, staff_user(request))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def review_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
@@ -236,7 +243,7 @@ class ChangeRequestAdmin(PlanScopedAdmin[ChangeRequest]):
         user = staff_user(request)
         try:
             review(change_request, user, comment)
-        except (ApproverIsAuthor, InvalidTransition) as exc:
+        except (ApproverIsAuthor, InvalidTransition, NotTheAuthor) as exc:
             self.message_user(request, exc.message, messages.ERROR)
         else:
             if comment and action not in _DECISIONS:

@@ -15,10 +15,11 @@ from tests.factories import EventFactory, EventPropertyFactory, UserFactory
 from tests.tracking.api.conftest import member
 from tracking.publishing import open_change_request, publish_version, submit_for_review
 
-READ, PUBLISH, REQUEST, DECIDE, COMMENT = (
+READ, PUBLISH, REQUEST, OTHERS_REQUEST, DECIDE, COMMENT = (
     "read",
     "publish",
     "request",
+    "others_request",
     "decide",
     "comment",
 )
@@ -26,6 +27,9 @@ ALLOWED = {
     READ: {"qa", "engineer", "approver", "editor", "plan_admin", "superuser"},
     PUBLISH: {"editor", "plan_admin", "superuser"},
     REQUEST: {"editor", "plan_admin", "superuser"},
+    # Submitting or withdrawing a change request someone else opened: admins only (its author,
+    # an editor, may: see test_change_request_authority.py).
+    OTHERS_REQUEST: {"plan_admin", "superuser"},
     DECIDE: {"approver", "plan_admin", "superuser"},
     COMMENT: {"approver", "editor", "plan_admin", "superuser"},
 }
@@ -70,8 +74,8 @@ CALLS = {
     "list change requests": Call("get", CR, READ, 200),
     "read change request": Call("get", f"{CR}/{{in_review}}", READ, 200),
     "open change request": Call("post", CR, REQUEST, 201, {"title": "Orders"}),
-    "submit": Call("post", f"{CR}/{{draft}}/submit", REQUEST, 200),
-    "withdraw": Call("post", f"{CR}/{{in_review}}/withdraw", REQUEST, 200),
+    "submit": Call("post", f"{CR}/{{draft}}/submit", OTHERS_REQUEST, 200),
+    "withdraw": Call("post", f"{CR}/{{in_review}}/withdraw", OTHERS_REQUEST, 200),
     "approve": Call("post", f"{CR}/{{in_review}}/approve", DECIDE, 200),
     "request changes": Call(
         "post",

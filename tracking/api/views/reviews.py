@@ -37,7 +37,14 @@ from tracking.publishing import (
 INVALID_TRANSITION = OpenApiResponse(
     description="`invalid_transition`: not possible in the change request's status."
 )
-# Those who may ask to publish (editors) submit and withdraw; approvers (and admins) decide.
+NOT_THE_AUTHOR = OpenApiResponse(
+    description=(
+        "The role may not, or `not_the_author`: only the change request's author (or an "
+        "admin) submits or withdraws it."
+    )
+)
+# Those who may ask to publish (editors) submit and withdraw their own; approvers (and admins)
+# decide.
 REQUEST = ["tracking.add_changerequest"]
 DECIDE = ["tracking.approve_changerequest"]
 
@@ -89,7 +96,11 @@ class ChangeRequestViewSet(
     @extend_schema(
         summary="Send it for review",
         request=None,
-        responses={200: ChangeRequestSerializer, 409: INVALID_TRANSITION},
+        responses={
+            200: ChangeRequestSerializer,
+            403: NOT_THE_AUTHOR,
+            409: INVALID_TRANSITION,
+        },
     )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, **kwargs: Any) -> Response:
@@ -138,11 +149,15 @@ class ChangeRequestViewSet(
     @extend_schema(
         summary="Withdraw it; it can no longer be published",
         request=None,
-        responses={200: ChangeRequestSerializer, 409: INVALID_TRANSITION},
+        responses={
+            200: ChangeRequestSerializer,
+            403: NOT_THE_AUTHOR,
+            409: INVALID_TRANSITION,
+        },
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, **kwargs: Any) -> Response:
-        change_request = withdraw_change_request(self.get_object())
+        change_request = withdraw_change_request(self.get_object(), by=caller(request))
         return Response(self.get_serializer(change_request).data)
 
 
