@@ -1,4 +1,4 @@
-"""Shared fixtures: the named cast of users."""
+"""Shared fixtures: the named cast of users and the demo plan, loaded once and shared."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import translation
 
 from tests.factories import UserFactory
+from tracking.demo import load_demo_plan
+from tracking.models import TrackingPlan
+from tracking.snapshot import PlanSnapshot, take_snapshot
 
 
 @pytest.fixture
@@ -75,3 +78,36 @@ def _migrated_rows_outlive_the_session(
     if contents:
         with django_db_blocker.unblock():
             connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker) -> PlanSnapshot:
+    """The demo plan's snapshot, taken once per worker; the rows written for it are rolled back.
+
+    A snapshot is frozen data, so every test may share it. Tests using it carry `django_db`:
+    pytest-django creates the test database only when a collected test asks for it.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        snapshot = take_snapshot(load_demo_plan())
+        transaction.set_rollback(True)
+    return snapshot
+
+
+@pytest.fixture(scope="module")
+def _demo_loaded_for_module(django_db_setup, django_db_blocker) -> Iterator[int]:
+    """The demo plan loaded once per module, in a transaction rolled back after its last test.
+
+    Each test's `db` runs in a savepoint inside it, so what a test writes is undone before
+    the next one. The database stays blocked between tests, as for any other module.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        plan_pk = load_demo_plan().pk
+        with django_db_blocker.block():
+            yield plan_pk
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo_plan(_demo_loaded_for_module, db) -> TrackingPlan:
+    """The demo plan as loaded, read afresh for each test; the test's writes are rolled back."""
+    return TrackingPlan.objects.get(pk=_demo_loaded_for_module)

@@ -10,16 +10,10 @@ from django.utils import timezone
 
 from governance.metric_liveness import metric_liveness
 from governance.models import LastSeen, ObservedType
-from tracking.demo import load_demo_plan
 
 pytestmark = pytest.mark.django_db
 
 NOW = timezone.now()
-
-
-@pytest.fixture
-def demo():
-    return load_demo_plan()
 
 
 def _seen(plan, event: str, *, ago: timedelta) -> None:
@@ -50,18 +44,18 @@ def _codes(report, key):
     return [(f.code, f.path) for f in report[key]]
 
 
-def test_a_metric_whose_event_is_seen_lately_has_no_finding(demo):
-    _seen(demo, "App Opened", ago=timedelta(hours=1))
+def test_a_metric_whose_event_is_seen_lately_has_no_finding(demo_plan):
+    _seen(demo_plan, "App Opened", ago=timedelta(hours=1))
 
-    report = metric_liveness(demo, now=NOW)
+    report = metric_liveness(demo_plan, now=NOW)
 
     assert _codes(report, "app_open_cnt") == []
 
 
-def test_an_event_not_seen_for_a_week_or_never_is_reported(demo):
-    _seen(demo, "App Opened", ago=timedelta(days=8))
+def test_an_event_not_seen_for_a_week_or_never_is_reported(demo_plan):
+    _seen(demo_plan, "App Opened", ago=timedelta(days=8))
 
-    report = metric_liveness(demo, now=NOW)
+    report = metric_liveness(demo_plan, now=NOW)
 
     assert _codes(report, "app_open_cnt") == [
         ("dependency_not_seen", "events.App Opened")
@@ -71,27 +65,27 @@ def test_an_event_not_seen_for_a_week_or_never_is_reported(demo):
     )
 
 
-def test_a_measure_arriving_as_text_too_often_is_reported(demo):
-    _seen(demo, "Order Completed", ago=timedelta(minutes=5))
-    _types(demo, "Order Completed", "total", number=90, integer=5, string=5)
+def test_a_measure_arriving_as_text_too_often_is_reported(demo_plan):
+    _seen(demo_plan, "Order Completed", ago=timedelta(minutes=5))
+    _types(demo_plan, "Order Completed", "total", number=90, integer=5, string=5)
 
-    report = metric_liveness(demo, now=NOW)
+    report = metric_liveness(demo_plan, now=NOW)
 
     assert _codes(report, "pay_amount") == [
         ("measure_type_drift", "events.Order Completed.total")
     ]
 
 
-def test_integers_count_as_numbers_for_a_number_measure(demo):
-    _seen(demo, "Order Completed", ago=timedelta(minutes=5))
-    _types(demo, "Order Completed", "total", number=60, integer=40)
+def test_integers_count_as_numbers_for_a_number_measure(demo_plan):
+    _seen(demo_plan, "Order Completed", ago=timedelta(minutes=5))
+    _types(demo_plan, "Order Completed", "total", number=60, integer=40)
 
-    assert _codes(metric_liveness(demo, now=NOW), "pay_amount") == []
+    assert _codes(metric_liveness(demo_plan, now=NOW), "pay_amount") == []
 
 
-def test_the_command_exits_1_on_warnings_and_2_for_an_unknown_plan(demo, capsys):
+def test_the_command_exits_1_on_warnings_and_2_for_an_unknown_plan(demo_plan, capsys):
     with pytest.raises(SystemExit) as warned:
-        call_command("check_metrics_live", demo.key)
+        call_command("check_metrics_live", demo_plan.key)
     assert warned.value.code == 1
     assert "app_open_cnt: dependency_not_seen" in capsys.readouterr().out
     with pytest.raises(CommandError) as unknown:

@@ -167,9 +167,10 @@ def test_every_schema_of_an_imported_plan_is_valid_json_schema(trips, format_nam
     assert sorted(bundle["$defs"]) == sorted(e.key for e in demo.events)
 
 
-def test_the_unmodified_demo_plan_imports_nothing_because_of_its_one_bad_key(db):
-    snapshot = take_snapshot(load_demo_plan())
-    parsed = parse("native", export("native", snapshot))
+def test_the_unmodified_demo_plan_imports_nothing_because_of_its_one_bad_key(
+    db, demo_snapshot
+):
+    parsed = parse("native", export("native", demo_snapshot))
     report = apply_import(None, parsed, create=NewPlan(key="copy"))
     assert report.applied is False
     assert [(c.kind, c.key, c.where) for c in report.rejections] == [

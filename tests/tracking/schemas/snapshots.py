@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from django.db import transaction
-
-from tracking.demo import load_demo_plan
 from tracking.snapshot import (
     AttachedProperty,
     EventSpec,
     PlanSnapshot,
     PropertySpec,
-    take_snapshot,
 )
 
 BASE_URL = "https://governance.example.com"
@@ -119,12 +114,3 @@ HOSTILE = (
     event("order_completed"),
     event("Track", optional(prop("payload", "object", fields=(prop("event"),)))),
 )
-
-
-@pytest.fixture(scope="module")
-def demo_snapshot(django_db_setup, django_db_blocker) -> PlanSnapshot:
-    """The demo plan's snapshot, loaded once per module and rolled back."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        snapshot = take_snapshot(load_demo_plan())
-        transaction.set_rollback(True)
-    return snapshot
