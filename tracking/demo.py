@@ -1580,10 +1580,11 @@ def _load_content(
         )
         for spec in SOURCES
     }
+    stored = _StoredRows.of(plan)
     properties: dict[str, Property] = {}
     for spec in PROPERTIES:
         if spec.key not in leave_out:
-            properties[spec.key] = _load_property(plan, spec, parent=None)
+            properties[spec.key] = _load_property(plan, spec, stored, parent=None)
     groups = {spec.key: _load_group(plan, spec, properties) for spec in GROUPS}
     _attach(
         CommonProperty,
@@ -1594,16 +1595,72 @@ def _load_content(
             if a.key in properties
         ],
     )
-    for spec in EVENTS:
-        if spec.key not in leave_out:
-            _load_event(
-                plan,
-                spec,
+    events = [event for event in EVENTS if event.key not in leave_out]
+    # In order of first use, so tags are created in the order events name them.
+    tags = {
+        name: _upsert(Tag, {"name": name}, {})
+        for name in dict.fromkeys(name for event in events for name in event.tags)
+    }
+    for event in events:
+        _load_event(
+            plan,
+            event,
+            stored=stored,
+            related=_Related(
                 users=users,
                 sources=sources,
                 groups=groups,
                 properties=properties,
-            )
+                tags=tags,
+            ),
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _StoredRows:
+    """The plan's properties and events as stored before a pass, read in a few queries.
+
+    Looking each row up by its own query was most of a load's time. Every row is visited
+    at most once per pass, so what the pass itself writes never needs to be read back.
+    """
+
+    properties: dict[tuple[int | None, str], Property]
+    events: dict[str, Event]
+    event_links: dict[str, dict[str, frozenset[int]]]
+
+    @classmethod
+    def of(cls, plan: TrackingPlan) -> _StoredRows:
+        events = {
+            event.key: event
+            for event in Event.objects.filter(plan=plan)
+            .select_related("owner")
+            .prefetch_related("tags", "sources", "groups")
+        }
+        return cls(
+            properties={
+                (prop.parent_id, prop.key): prop
+                for prop in Property.objects.filter(plan=plan)
+            },
+            events=events,
+            event_links={
+                key: {
+                    name: frozenset(row.pk for row in getattr(event, name).all())
+                    for name in ("tags", "sources", "groups")
+                }
+                for key, event in events.items()
+            },
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Related:
+    """The rows an event refers to, by the demo's names for them."""
+
+    users: dict[str, AbstractBaseUser]
+    sources: dict[str, Source]
+    groups: dict[str, PropertyGroup]
+    properties: dict[str, Property]
+    tags: dict[str, Tag]
 
 
 def _demo_user(spec: DemoUser) -> AbstractBaseUser:
@@ -1623,9 +1680,14 @@ def _demo_user(spec: DemoUser) -> AbstractBaseUser:
 
 
 def _load_property(
-    plan: TrackingPlan, spec: DemoProperty, *, parent: Property | None
+    plan: TrackingPlan,
+    spec: DemoProperty,
+    stored: _StoredRows,
+    *,
+    parent: Property | None,
 ) -> Property:
-    row = _upsert(
+    row = _sync(
+        stored.properties.get((parent.pk if parent else None, spec.key)),
         Property,
         {"plan": plan, "parent": parent, "key": spec.key},
         {
@@ -1647,7 +1709,7 @@ def _load_property(
         validate=("property", _path(spec.key, parent)) not in _UNVALIDATED,
     )
     for child in spec.children:
-        _load_property(plan, child, parent=row)
+        _load_property(plan, child, stored, parent=row)
     return row
 
 
@@ -1679,12 +1741,11 @@ def _load_event(
     plan: TrackingPlan,
     spec: DemoEvent,
     *,
-    users: dict[str, AbstractBaseUser],
-    sources: dict[str, Source],
-    groups: dict[str, PropertyGroup],
-    properties: dict[str, Property],
+    stored: _StoredRows,
+    related: _Related,
 ) -> Event:
-    event = _upsert(
+    event = _sync(
+        stored.events.get(spec.key),
         Event,
         {"plan": plan, "key": spec.key},
         {
@@ -1692,23 +1753,28 @@ def _load_event(
             "description": spec.description,
             "trigger": spec.trigger,
             "category": spec.category,
-            "owner": users[spec.owner] if spec.owner else None,
+            "owner": related.users[spec.owner] if spec.owner else None,
             "status": spec.status,
             "tracked_on": spec.tracked_on,
             "deprecated_at": _deprecated_at(plan, spec),
         },
         validate=("event", spec.key) not in _UNVALIDATED,
     )
-    event.tags.set([_upsert(Tag, {"name": name}, {}) for name in spec.tags])
-    event.sources.set([sources[kind] for kind in spec.sources])
-    event.groups.set([groups[key] for key in spec.groups])
+    links = stored.event_links.get(spec.key, {})
+    for name, rows in (
+        ("tags", [related.tags[key] for key in spec.tags]),
+        ("sources", [related.sources[kind] for kind in spec.sources]),
+        ("groups", [related.groups[key] for key in spec.groups]),
+    ):
+        if name not in links or links[name] != {row.pk for row in rows}:
+            getattr(event, name).set(rows)
     _attach(
         EventProperty,
         {"event": event},
         [
-            (properties[a.key], _attachment_values(a, position))
+            (related.properties[a.key], _attachment_values(a, position))
             for position, a in enumerate(spec.properties)
-            if a.key in properties
+            if a.key in related.properties
         ],
     )
     return event
@@ -1742,10 +1808,17 @@ def _attach(
     rows: list[tuple[Property, dict[str, Any]]],
 ) -> None:
     """Make the holder's attachments exactly `rows`: upsert each, delete the rest."""
-    kept = [
-        _upsert(model, {**holder, "property": prop}, values).pk for prop, values in rows
-    ]
-    model._default_manager.filter(**holder).exclude(pk__in=kept).delete()
+    stored = {
+        row.property_id: row  # type: ignore[attr-defined]
+        for row in model._default_manager.filter(**holder)
+    }
+    kept = {
+        _sync(stored.get(prop.pk), model, {**holder, "property": prop}, values).pk
+        for prop, values in rows
+    }
+    stale = [row.pk for row in stored.values() if row.pk not in kept]
+    if stale:
+        model._default_manager.filter(pk__in=stale).delete()
 
 
 def _upsert(
@@ -1757,6 +1830,22 @@ def _upsert(
 ) -> M:
     """The row matching `lookup` with `values` set, saved only if new or changed."""
     row = model._default_manager.filter(**lookup).first()
+    return _sync(row, model, lookup, values, validate=validate)
+
+
+def _sync(
+    row: M | None,
+    model: type[M],
+    lookup: dict[str, Any],
+    values: dict[str, Any],
+    *,
+    validate: bool = True,
+) -> M:
+    """`row` (the stored row matching `lookup`, or None) with `values` set.
+
+    Validated and saved only if new or changed: a row the loader leaves as it is was either
+    validated when the loader saved it or never written by the loader.
+    """
     changed = row is None
     # Setting the lookup's objects on a fetched row too spares clean() a query per relation.
     row = model(**lookup) if row is None else _with_values(row, lookup)
@@ -1764,10 +1853,11 @@ def _upsert(
         if getattr(row, name) != value:
             setattr(row, name, value)
             changed = True
+    if not changed:
+        return row
     if validate:
         row.full_clean(exclude=["key_folded"])
-    if changed:
-        row.save()
+    row.save()
     return row
 
 
