@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracking.errors import MetricDependencyError, MetricInvalid
+from tracking.errors import InvalidTransition, MetricDependencyError, MetricInvalid
 from tracking.metrics.canonical import canonical_hash
 from tracking.metrics.catalog import ONLINE
 from tracking.metrics.definitions import shape_findings
@@ -16,7 +16,7 @@ from tracking.metrics.findings import MetricFinding
 from tracking.metrics.guard import online_metrics_using
 from tracking.metrics.load import load_catalog, metric_spec
 from tracking.metrics.semantics import check_metric
-from tracking.models import Certification, Metric, MetricDependency
+from tracking.models import Certification, Metric, MetricDependency, MetricLifecycle
 from tracking.snapshot import take_snapshot
 
 
@@ -107,6 +107,22 @@ def set_metric_lifecycle(
         row._history_user = by  # type: ignore[attr-defined]
         row.save(update_fields=["lifecycle", "updated_at"])
     return sorted(row.key for row in moved)
+
+
+def refuse_certifying(metric: Metric, *, level: str) -> None:
+    """Raise InvalidTransition (409) when `level` would review or certify a deprecated metric.
+
+    Withdrawing (`none`) is always allowed, so a deprecated metric can shed a certification
+    it no longer deserves. Offline metrics may be certified: they can come back online.
+    """
+    if level == Certification.NONE or metric.lifecycle != MetricLifecycle.DEPRECATED:
+        return
+    message = _(
+        "“%(key)s” is deprecated: its certification can be withdrawn, not given."
+    ) % {"key": metric.key}
+    raise InvalidTransition(
+        message, details={"lifecycle": metric.lifecycle, "level": level}
+    )
 
 
 def certify_metric(metric: Metric, *, level: str, by: User | None) -> Metric:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -24,6 +26,7 @@ from tracking.metrics.findings import MetricFinding
 from tracking.metrics.load import load_catalog, metric_spec
 from tracking.metrics.semantics import check_metric
 from tracking.models import (
+    Certification,
     Metric,
     MetricDependency,
     MetricKind,
@@ -286,6 +289,52 @@ class LifecycleSerializer(serializers.Serializer[dict[str, Any]]):
             "Without it, such a move is refused (409) with their list."
         ),
     )
+
+
+class CertificationInput(TypedDict):
+    """What `CertificationSerializer` validates."""
+
+    level: str
+
+
+@extend_schema_field(one_of(Certification))
+class CertificationLevelField(serializers.ChoiceField):
+    """A certification level, documented as a string pattern rather than an enum component.
+
+    TRICKY: as an enum it would be named after the field, `LevelEnum`: a second name for the
+    choices the metric's `certification` already documents as `CertificationEnum`.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Certification.choices, **kwargs)
+
+
+class CertificationSerializer(serializers.Serializer[dict[str, Any]]):
+    """The certification to record; any other key is refused rather than ignored."""
+
+    level = CertificationLevelField(
+        help_text=(
+            "none (withdraw), reviewed or certified; the caller is recorded as the "
+            "reviewer, with the time. A deprecated metric can only be set to none (409)."
+        ),
+    )
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        # TRICKY: DRF drops keys it does not know; a misspelt key would silently do nothing.
+        unknown = {
+            str(key): [_("This field is not known.")]
+            for key in (data if isinstance(data, Mapping) else ())
+            if key not in self.fields
+        }
+        try:
+            value: dict[str, Any] = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if unknown and isinstance(exc.detail, dict):
+                raise serializers.ValidationError({**exc.detail, **unknown}) from exc
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
 
 
 class LifecycleResultSerializer(serializers.Serializer[dict[str, Any]]):

@@ -1,4 +1,5 @@
-"""A plan's metrics, by id or key: saved through `save_metric`, their lineage and lifecycle."""
+"""A plan's metrics, by id or key: saved through `save_metric`, their lineage, lifecycle and
+certification."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from rest_framework.response import Response
 
 from tracking.api.permissions import caller
 from tracking.api.serializers.metrics import (
+    CertificationInput,
+    CertificationSerializer,
     DraftCatalog,
     LifecycleInput,
     LifecycleResultSerializer,
@@ -34,7 +37,12 @@ from tracking.metrics.dependencies import METRIC
 from tracking.metrics.guard import refuse_removal
 from tracking.metrics.lineage import dependents, metric_lineage
 from tracking.metrics.load import load_catalog
-from tracking.metrics.store import save_metric, set_metric_lifecycle
+from tracking.metrics.store import (
+    certify_metric,
+    refuse_certifying,
+    save_metric,
+    set_metric_lifecycle,
+)
 from tracking.models import (
     AarrrStage,
     Metric,
@@ -45,6 +53,12 @@ from tracking.models import (
     TrackingPlan,
 )
 
+DEPRECATED = OpenApiResponse(
+    description=(
+        "The metric is deprecated (`invalid_transition`): its certification can only be "
+        "withdrawn with `none`."
+    )
+)
 INVALID = OpenApiResponse(
     description=(
         "The definition fails the checks (`metric_definition_invalid`); `details` lists the "
@@ -94,7 +108,10 @@ class MetricViewSet(KeyedPlanRows[Metric]):
     filterset_class = MetricFilter
     search_fields = ["key", "name_zh", "name_en"]
     ordering_fields = ["key", "kind", "lifecycle", "created_at", "updated_at"]
-    action_permissions = {"lifecycle": ["tracking.change_metric"]}
+    action_permissions = {
+        "lifecycle": ["tracking.change_metric"],
+        "certification": ["tracking.change_metric"],
+    }
 
     def get_queryset(self) -> QuerySet[Metric]:
         return (
@@ -187,3 +204,20 @@ class MetricViewSet(KeyedPlanRows[Metric]):
         metric = self.get_queryset().get(pk=metric.pk)
         data = {"moved": moved, "metric": self.get_serializer(metric).data}
         return Response(data)
+
+    @extend_schema(
+        summary="Review or certify the metric, or withdraw that (none), as the caller",
+        parameters=[ref_parameter("ref", "metric")],
+        request=CertificationSerializer,
+        responses={200: MetricSerializer, 409: DEPRECATED},
+    )
+    @action(detail=True, methods=["post"])
+    @transaction.atomic
+    def certification(self, request: Request, **kwargs: Any) -> Response:
+        metric = self.get_object()
+        given = CertificationSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        certify: CertificationInput = given.validated_data
+        refuse_certifying(metric, level=certify["level"])
+        certified = certify_metric(metric, level=certify["level"], by=caller(request))
+        return Response(self.get_serializer(certified).data)
