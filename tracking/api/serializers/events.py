@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from rest_framework import serializers
 
 from tracking.api.serializers.attachments import AttachmentSerializer
+from tracking.api.serializers.known_keys import KnownKeysMixin
 from tracking.api.serializers.plans import owner_field
 from tracking.api.serializers.validation import (
     AnyField,
@@ -127,7 +128,7 @@ class DuplicateInput(TypedDict, total=False):
     key: str
 
 
-class DuplicateSerializer(serializers.Serializer[dict[str, Any]]):
+class DuplicateSerializer(KnownKeysMixin, serializers.Serializer[dict[str, Any]]):
     key = serializers.CharField(
         max_length=128,
         required=False,

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib.auth import get_user_model
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tracking.api.serializers.events import TagNamesField
 from tracking.api.serializers.glossary import KindField, one_of
+from tracking.api.serializers.known_keys import KnownKeysMixin
 from tracking.api.serializers.plans import owner_field, username_field
 from tracking.api.serializers.validation import (
     AnyField,
@@ -277,7 +276,7 @@ class LifecycleInput(TypedDict):
     cascade: bool
 
 
-class LifecycleSerializer(serializers.Serializer[dict[str, Any]]):
+class LifecycleSerializer(KnownKeysMixin, serializers.Serializer[dict[str, Any]]):
     lifecycle = serializers.ChoiceField(
         choices=MetricLifecycle.choices,
         help_text="The lifecycle to move the metric to.",
@@ -309,8 +308,8 @@ class CertificationLevelField(serializers.ChoiceField):
         super().__init__(choices=Certification.choices, **kwargs)
 
 
-class CertificationSerializer(serializers.Serializer[dict[str, Any]]):
-    """The certification to record; any other key is refused rather than ignored."""
+class CertificationSerializer(KnownKeysMixin, serializers.Serializer[dict[str, Any]]):
+    """The certification to record."""
 
     level = CertificationLevelField(
         help_text=(
@@ -318,23 +317,6 @@ class CertificationSerializer(serializers.Serializer[dict[str, Any]]):
             "reviewer, with the time. A deprecated metric can only be set to none (409)."
         ),
     )
-
-    def to_internal_value(self, data: Any) -> dict[str, Any]:
-        # TRICKY: DRF drops keys it does not know; a misspelt key would silently do nothing.
-        unknown = {
-            str(key): [_("This field is not known.")]
-            for key in (data if isinstance(data, Mapping) else ())
-            if key not in self.fields
-        }
-        try:
-            value: dict[str, Any] = super().to_internal_value(data)
-        except serializers.ValidationError as exc:
-            if unknown and isinstance(exc.detail, dict):
-                raise serializers.ValidationError({**exc.detail, **unknown}) from exc
-            raise
-        if unknown:
-            raise serializers.ValidationError(unknown)
-        return value
 
 
 class LifecycleResultSerializer(serializers.Serializer[dict[str, Any]]):

@@ -6,11 +6,14 @@ from typing import Any, TypedDict
 
 from rest_framework import serializers
 
+from tracking.api.serializers.known_keys import KnownKeysMixin
 from tracking.api.serializers.plans import username_field
 from tracking.models.versions import ChangeRequest, PlanVersion, ReviewComment
 
 
-class ChangeRequestSerializer(serializers.ModelSerializer[ChangeRequest]):
+class ChangeRequestSerializer(
+    KnownKeysMixin, serializers.ModelSerializer[ChangeRequest]
+):
     author = username_field("Username of who opened it (the caller).")
     reviewer = username_field("Username of who approved it or asked for changes.")
     published_version: serializers.SlugRelatedField[PlanVersion] = (
@@ -66,7 +69,7 @@ class DecisionInput(TypedDict):
     comment: str
 
 
-class ApproveSerializer(serializers.Serializer[dict[str, Any]]):
+class ApproveSerializer(KnownKeysMixin, serializers.Serializer[dict[str, Any]]):
     comment = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -75,13 +78,13 @@ class ApproveSerializer(serializers.Serializer[dict[str, Any]]):
     )
 
 
-class RequestChangesSerializer(serializers.Serializer[dict[str, Any]]):
+class RequestChangesSerializer(KnownKeysMixin, serializers.Serializer[dict[str, Any]]):
     comment = serializers.CharField(
         help_text="What needs to change; added to the discussion."
     )
 
 
-class CommentSerializer(serializers.ModelSerializer[ReviewComment]):
+class CommentSerializer(KnownKeysMixin, serializers.ModelSerializer[ReviewComment]):
     author = username_field("Username of who wrote it (the caller).")
 
     class Meta:

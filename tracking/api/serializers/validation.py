@@ -10,6 +10,7 @@ from django.db.models import Model, QuerySet
 from rest_framework import serializers
 
 from tracking.api.errors import validation_details
+from tracking.api.serializers.known_keys import KnownKeysMixin
 
 RowT = TypeVar("RowT", bound=Model)
 # A serializer's fields hold values of every type: text, numbers, rows, nested serializers.
@@ -37,7 +38,7 @@ def row_to_write(serializer: serializers.BaseSerializer[RowT]) -> RowT:
     return row
 
 
-class ModelCleanSerializer(serializers.ModelSerializer[RowT]):
+class ModelCleanSerializer(KnownKeysMixin, serializers.ModelSerializer[RowT]):
     """Validates input, then runs the model's `full_clean` on the row it would write.
 
     A new row takes its plan (or event, or group) from `context["parent"]`, given by the view

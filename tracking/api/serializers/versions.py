@@ -7,6 +7,7 @@ from typing import Any, TypedDict
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from tracking.api.serializers.known_keys import KnownKeysMixin
 from tracking.api.serializers.plans import FindingSerializer, username_field
 from tracking.api.serializers.validation import AnyField, offer_rows
 from tracking.models import ChangeRequest, PlanVersion
@@ -147,7 +148,7 @@ class PublishInput(TypedDict):
     change_request: ChangeRequest | None
 
 
-class PublishSerializer(serializers.Serializer[dict[str, Any]]):
+class PublishSerializer(KnownKeysMixin, serializers.Serializer[dict[str, Any]]):
     note = serializers.CharField(
         required=False,
         allow_blank=True,
