@@ -109,7 +109,7 @@ def set_metric_lifecycle(
     return sorted(row.key for row in moved)
 
 
-def refuse_certifying(metric: Metric, *, level: str) -> None:
+def _refuse_certifying(metric: Metric, *, level: str) -> None:
     """Raise InvalidTransition (409) when `level` would review or certify a deprecated metric.
 
     Withdrawing (`none`) is always allowed, so a deprecated metric can shed a certification
@@ -126,7 +126,11 @@ def refuse_certifying(metric: Metric, *, level: str) -> None:
 
 
 def certify_metric(metric: Metric, *, level: str, by: User | None) -> Metric:
-    """Record a review or certification (or withdraw it with `none`), by whom and when."""
+    """Record a review or certification (or withdraw it with `none`), by whom and when.
+
+    Raises InvalidTransition for a review or certification of a deprecated metric.
+    """
+    _refuse_certifying(metric, level=level)
     metric.certification = level
     reviewed = level != Certification.NONE
     metric.certified_by = by if reviewed else None

@@ -392,6 +392,24 @@ def test_certify_action_records_who_certified(pm_client, pm, metrics):
     assert (metric.certification, metric.certified_by) == ("certified", pm)
 
 
+def test_certify_action_refuses_deprecated_metrics_by_name(pm_client, pm, metrics):
+    Metric.objects.filter(key="pay_amount").update(lifecycle="deprecated")
+    chosen = [str(metrics[name].pk) for name in ("atomic", "atomic_sum")]
+
+    response = pm_client.post(
+        CHANGELIST_URL,
+        {"action": "mark_certified", "_selected_action": chosen},
+        follow=True,
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Certified: app_open_cnt",
+        "“pay_amount” is deprecated: its certification can be withdrawn, not given.",
+    ]
+    levels = dict(Metric.objects.values_list("key", "certification"))
+    assert (levels["app_open_cnt"], levels["pay_amount"]) == ("certified", "none")
+
+
 @pytest.fixture
 def online(metrics):
     metrics["atomic"].lifecycle = "online"

@@ -159,8 +159,11 @@ def test_reviewing_or_certifying_a_deprecated_metric_is_409(
 def test_a_deprecated_metric_keeps_no_certification_it_is_withdrawn_from(
     as_user, editor, shop
 ):
-    metric = saver(shop, editor)(APP_OPENS, lifecycle="deprecated")
+    metric = saver(shop, editor)(APP_OPENS, lifecycle="online")
     certify_metric(metric, level="certified", by=editor)
+    Metric.objects.filter(pk=metric.pk).update(
+        lifecycle="deprecated"
+    )  # certified, then retired
 
     response = as_user(editor).post(CERTIFY, {"level": "none"}, format="json")
 

@@ -22,7 +22,7 @@ from tracking.admin.metrics.kind_fields import EXPRESSION_ONLY, KIND_FIELDS, RAT
 from tracking.admin.metrics.removal import RemovalGuardedAdmin
 from tracking.admin.scoping import PlanScopedAdmin
 from tracking.admin.staff import staff_user
-from tracking.errors import MetricDependencyError, MetricInvalid
+from tracking.errors import InvalidTransition, MetricDependencyError, MetricInvalid
 from tracking.metrics import queries, store
 from tracking.metrics.dependencies import METRIC
 from tracking.metrics.lineage import dependents
@@ -82,13 +82,21 @@ def _certify_action(level: str, description: StrOrPromise) -> MetricAction:
         queryset: QuerySet[Metric],
     ) -> None:
         user = staff_user(request)
-        keys = [store.certify_metric(m, level=level, by=user).key for m in queryset]
-        modeladmin.message_user(
-            request,
-            _("%(level)s: %(metrics)s")
-            % {"level": Certification(level).label, "metrics": ", ".join(keys)},
-            messages.SUCCESS,
-        )
+        done, refused = [], []
+        for metric in queryset:
+            try:
+                done.append(store.certify_metric(metric, level=level, by=user).key)
+            except InvalidTransition as exc:
+                refused.append(exc.message)
+        if done:
+            modeladmin.message_user(
+                request,
+                _("%(level)s: %(metrics)s")
+                % {"level": Certification(level).label, "metrics": ", ".join(done)},
+                messages.SUCCESS,
+            )
+        for message in refused:
+            modeladmin.message_user(request, message, messages.ERROR)
 
     action.__name__ = f"mark_{level}"
     return action
