@@ -302,6 +302,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "NamingConventionEnum": "tracking.models.plans.NamingConvention",
         "PropertyTypeEnum": "tracking.models.properties.PropertyType",
+        # Sources, metrics and periods each have a `kind`: one enum each, named for its model.
+        "SourceKindEnum": "tracking.models.sources.SourceKind",
+        "MetricKindEnum": "tracking.models.metrics.MetricKind",
+        "PeriodKindEnum": "tracking.models.glossary.PeriodKind",
+        "CertificationEnum": "tracking.models.metrics.Certification",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

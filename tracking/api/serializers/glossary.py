@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
-from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -27,29 +23,6 @@ _NAMES = {
     "name_zh": {"help_text": "Chinese name, e.g. 新用户."},
     "name_en": {"help_text": "English name, e.g. New users."},
 }
-
-
-def one_of(choices: type[models.TextChoices]) -> dict[str, str]:
-    values = "|".join(re.escape(value) for value in choices.values)
-    return {"type": "string", "pattern": f"^(?:{values})$"}
-
-
-class KindField(serializers.ChoiceField):
-    """A choice of kinds, documented as a string pattern rather than an enum component.
-
-    TRICKY: sources, metrics and periods each have a `kind` with its own choices; as enums
-    they would share the component name `KindEnum`, renaming the sources' one in clients.
-    """
-
-    kinds: type[models.TextChoices]
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=self.kinds.choices, **kwargs)
-
-
-@extend_schema_field(one_of(PeriodKind))
-class PeriodKindField(KindField):
-    kinds = PeriodKind
 
 
 @extend_schema_field(OpenApiTypes.OBJECT)
@@ -145,7 +118,9 @@ class ModifierSerializer(ModelCleanSerializer[Modifier]):
 
 
 class TimePeriodSerializer(ModelCleanSerializer[TimePeriod]):
-    kind = PeriodKindField(help_text="trailing, to_date, calendar or all_time.")
+    kind = serializers.ChoiceField(
+        choices=PeriodKind.choices, help_text="trailing, to_date, calendar or all_time."
+    )
 
     class Meta:
         model = TimePeriod

@@ -11,7 +11,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tracking.api.serializers.events import TagNamesField
-from tracking.api.serializers.glossary import KindField, one_of
 from tracking.api.serializers.known_keys import KnownKeysMixin
 from tracking.api.serializers.plans import owner_field, username_field
 from tracking.api.serializers.validation import (
@@ -110,11 +109,6 @@ def _person(what: str) -> serializers.SlugRelatedField[User]:
     )
 
 
-@extend_schema_field(one_of(MetricKind))
-class MetricKindField(KindField):
-    kinds = MetricKind
-
-
 class MetricSerializer(ModelCleanSerializer[Metric]):
     definition = DefinitionField(
         help_text=(
@@ -122,8 +116,9 @@ class MetricSerializer(ModelCleanSerializer[Metric]):
             '"count"} for an atomic metric.'
         )
     )
-    kind = MetricKindField(
-        help_text="atomic, derived, composite, cumulative or conversion."
+    kind = serializers.ChoiceField(
+        choices=MetricKind.choices,
+        help_text="atomic, derived, composite, cumulative or conversion.",
     )
     owner = owner_field("metric")
     steward = _person("data steward")
@@ -296,22 +291,11 @@ class CertificationInput(TypedDict):
     level: str
 
 
-@extend_schema_field(one_of(Certification))
-class CertificationLevelField(serializers.ChoiceField):
-    """A certification level, documented as a string pattern rather than an enum component.
-
-    TRICKY: as an enum it would be named after the field, `LevelEnum`: a second name for the
-    choices the metric's `certification` already documents as `CertificationEnum`.
-    """
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=Certification.choices, **kwargs)
-
-
 class CertificationSerializer(KnownKeysMixin, serializers.Serializer[dict[str, Any]]):
     """The certification to record."""
 
-    level = CertificationLevelField(
+    level = serializers.ChoiceField(
+        choices=Certification.choices,
         help_text=(
             "none (withdraw), reviewed or certified; the caller is recorded as the "
             "reviewer, with the time. A deprecated metric can only be set to none (409)."
@@ -355,7 +339,9 @@ class LineageSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class MetricSummarySerializer(serializers.ModelSerializer[Metric]):
-    kind = MetricKindField(help_text="The metric's kind.")
+    kind = serializers.ChoiceField(
+        choices=MetricKind.choices, help_text="The metric's kind."
+    )
 
     class Meta:
         model = Metric
