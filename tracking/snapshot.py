@@ -8,7 +8,7 @@ JSON-safe, deterministic form (decimals as exact strings, tuples as lists, sorte
 
 `take_snapshot(plan, metrics=True)` also freezes the plan's metrics and their glossary (terms,
 qualifiers, periods): what a published version holds. Snapshots stored before metrics existed
-load with none.
+load with none, and metrics stored before their tags were frozen load with no tags.
 """
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ class PlanSnapshot:
 def take_snapshot(plan: TrackingPlan, *, metrics: bool = False) -> PlanSnapshot:
     """The plan's working draft, frozen; a fixed number of queries whatever the plan's size.
 
-    With `metrics`, the metrics and their glossary too (four more queries), as versions hold them.
+    With `metrics`, the metrics and their glossary too (five more queries), as versions hold them.
     """
     snapshot = _take_tracking_snapshot(plan)
     if not metrics:
@@ -426,7 +426,7 @@ def snapshot_from_dict(data: dict[str, Any]) -> PlanSnapshot:
             _attached_from(a, intern) for a in data.get("common_properties", ())
         ),
         events=tuple(_event_from(e, intern) for e in data.get("events", ())),
-        metrics=tuple(MetricSpec(**m) for m in data.get("metrics", ())),
+        metrics=tuple(_metric_from(m) for m in data.get("metrics", ())),
         terms=tuple(TermSpec(**t) for t in data.get("terms", ())),
         modifiers=tuple(ModifierSpec(**m) for m in data.get("modifiers", ())),
         periods=tuple(PeriodSpec(**p) for p in data.get("periods", ())),
@@ -479,6 +479,11 @@ def _attached_from(data: dict[str, Any], intern: _Interner) -> AttachedProperty:
             note=data.get("note", ""),
         )
     )
+
+
+def _metric_from(data: dict[str, Any]) -> MetricSpec:
+    # Metrics frozen before their tags were part of the spec have no "tags": none.
+    return MetricSpec(**{**data, "tags": tuple(data.get("tags", ()))})
 
 
 def _event_from(data: dict[str, Any], intern: _Interner) -> EventSpec:

@@ -34,9 +34,9 @@ stopping to use a group (its effect on properties is reported per property).
 Metrics and their glossary (terms, qualifiers, periods) are diffed too, in
 `tracking.diff.metrics`: a metric removed, or its kind or canonical definition changed (event or
 base, aggregation, measure, filters, qualifiers, period, window, entity, formula) breaks; a metric
-added or moved in its lifecycle is additive; its names, caliber, unit, owner and classification
-are text. A term, qualifier or period removed or given another meaning breaks when a metric of
-the old version rests on it.
+added or moved in its lifecycle is additive; its names, caliber, unit, owner, classification
+and tags are text. A term, qualifier or period removed or given another meaning breaks when a
+metric of the old version rests on it.
 
 Where each change is reported (once per place it matters, never more):
 - events are compared on their *effective* properties (own attachments with narrowing, groups,

@@ -3,9 +3,11 @@
 A metric's meaning is its kind and its canonical definition (tracking.metrics.canonical): any
 difference there (event or base, aggregation, measure, filters, qualifiers, period, window,
 entity, formula, grain) breaks whoever reads the metric, and so does removing it. Its names,
-caliber wording, unit, owner, category, stage and north-star flag are text; a lifecycle move is
-additive. A term, qualifier or period removed, or its predicate (or period length) changed,
-breaks when a metric of the old version rests on it, and is additive otherwise.
+caliber wording, unit, owner, category, stage, north-star flag and tags are text; a lifecycle
+move is additive. Versions published before tags were frozen with metrics hold none, so
+against them a metric's tags read as added. A term, qualifier or period removed, or its
+predicate (or period length) changed, breaks when a metric of the old version rests on it, and
+is additive otherwise.
 """
 
 from __future__ import annotations
@@ -97,6 +99,7 @@ def _metric_deltas(before: MetricSpec, after: MetricSpec) -> list[Delta]:
         deltas += value_delta(
             field, getattr(before, field), getattr(after, field), level=TEXT
         )
+    deltas += value_delta("tags", sorted(before.tags), sorted(after.tags), level=TEXT)
     deltas += value_delta(
         "caliber", before.caliber, after.caliber, level=TEXT, with_values=False
     )

@@ -40,6 +40,8 @@ class MetricSpec:
     is_north_star: bool = False
     indicator_type: str = ""
     drives: str | None = None
+    # Tag names, sorted: metadata people read, outside the definition and its canonical hash.
+    tags: tuple[str, ...] = ()
 
     def name(self, language: str) -> str:
         """The display name in `zh` or `en`, falling back to the other one, then the key."""

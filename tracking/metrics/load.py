@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from tracking.metrics.catalog import (
     MetricCatalog,
     MetricSpec,
@@ -13,14 +15,18 @@ from tracking.models import GlossaryTerm, Metric, Modifier, TimePeriod, Tracking
 
 
 def load_catalog(plan: TrackingPlan) -> MetricCatalog:
-    """The plan's working draft of metrics and glossary, frozen; four queries."""
+    """The plan's working draft of metrics and glossary, frozen; five queries, whatever its size."""
     rows = list(
         Metric.objects.filter(plan=plan).select_related("owner").order_by("key")
     )
     keys: dict[int | None, str] = {row.pk: row.key for row in rows}
+    tags = _tag_names(plan)
     terms = {t.pk: t for t in GlossaryTerm.objects.filter(plan=plan).order_by("key")}
     return MetricCatalog(
-        metrics=tuple(metric_spec(row, drives=keys.get(row.drives_id)) for row in rows),
+        metrics=tuple(
+            metric_spec(row, drives=keys.get(row.drives_id), tags=tags.get(row.pk, ()))
+            for row in rows
+        ),
         terms=tuple(term_spec(t) for t in terms.values()),
         modifiers=tuple(
             modifier_spec(m, term=terms[m.term_id].key if m.term_id in terms else None)
@@ -32,10 +38,28 @@ def load_catalog(plan: TrackingPlan) -> MetricCatalog:
     )
 
 
-def metric_spec(row: Metric, *, drives: str | None = None) -> MetricSpec:
-    """The row as the rules see it; `drives` is the driven metric's key, if already known."""
+def _tag_names(plan: TrackingPlan) -> dict[int, tuple[str, ...]]:
+    """Each of the plan's metrics' tag names, sorted: one query for all of them."""
+    names: defaultdict[int, list[str]] = defaultdict(list)
+    links = Metric.tags.through.objects.filter(metric__plan=plan).values_list(
+        "metric_id", "tag__name"
+    )
+    for metric_id, name in links:
+        names[metric_id].append(name)
+    return {pk: tuple(sorted(found)) for pk, found in names.items()}
+
+
+def metric_spec(
+    row: Metric, *, drives: str | None = None, tags: tuple[str, ...] | None = None
+) -> MetricSpec:
+    """The row as the rules see it; `drives` is the driven metric's key and `tags` its sorted
+    tag names, if already known. Otherwise each is read from the row: one query apiece, unless
+    the driven metric is already loaded or the tags are prefetched (an unsaved row has none).
+    """
     if drives is None and (driven := row.drives) is not None:
         drives = driven.key
+    if tags is None:
+        tags = tuple(sorted(t.name for t in row.tags.all())) if row.pk else ()
     return MetricSpec(
         key=row.key,
         kind=row.kind,
@@ -51,6 +75,7 @@ def metric_spec(row: Metric, *, drives: str | None = None) -> MetricSpec:
         is_north_star=row.is_north_star,
         indicator_type=row.indicator_type,
         drives=drives,
+        tags=tags,
     )
 
 

@@ -179,10 +179,10 @@ def test_history_records_who_saved(make, pm):
     assert metric.history.first().history_user == pm
 
 
-def test_the_catalog_is_read_in_four_queries(make, shop, django_assert_num_queries):
+def test_the_catalog_is_read_in_five_queries(make, shop, django_assert_num_queries):
     make("app_open_cnt", "atomic", APP_OPENS)
     make("app_open_cnt__organic__30d", "derived", ORGANIC_30D)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         catalog = load_catalog(shop)
     assert [m.key for m in catalog.metrics] == [
         "app_open_cnt",
