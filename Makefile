@@ -36,6 +36,7 @@ lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 unit:
 	$(BIN)/pytest -n auto

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -1544,7 +1544,7 @@ M = TypeVar("M", bound=models.Model)
 
 
 @transaction.atomic
-def load_demo_plan(*, owner: AbstractBaseUser | None = None) -> TrackingPlan:
+def load_demo_plan(*, owner: User | None = None) -> TrackingPlan:
     """Create the demo plan, or bring an existing one back to the demo's content.
 
     Idempotent: a row is saved only when one of its values differs, so a second run writes
@@ -1569,7 +1569,7 @@ def load_demo_plan(*, owner: AbstractBaseUser | None = None) -> TrackingPlan:
 
 def _load_content(
     plan: TrackingPlan,
-    users: dict[str, AbstractBaseUser],
+    users: dict[str, User],
     *,
     leave_out: frozenset[str],
 ) -> None:
@@ -1656,14 +1656,14 @@ class _StoredRows:
 class _Related:
     """The rows an event refers to, by the demo's names for them."""
 
-    users: dict[str, AbstractBaseUser]
+    users: dict[str, User]
     sources: dict[str, Source]
     groups: dict[str, PropertyGroup]
     properties: dict[str, Property]
     tags: dict[str, Tag]
 
 
-def _demo_user(spec: DemoUser) -> AbstractBaseUser:
+def _demo_user(spec: DemoUser) -> User:
     """The demo user, created without a usable password if missing; never changed after."""
     user_model = get_user_model()
     user = user_model.objects.filter(username=spec.username).first()
