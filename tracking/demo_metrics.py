@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache, partial
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import User
@@ -16,6 +18,7 @@ from tracking.models import (
     TimePeriod,
     TrackingPlan,
 )
+from tracking.snapshot import PlanSnapshot, take_snapshot
 
 PM = "demo-pm"
 ENGINEER = "demo-engineer"
@@ -748,9 +751,14 @@ def load_demo_metrics(plan: TrackingPlan, users: dict[str, User]) -> list[Metric
                 "unit": period.unit,
             },
         )
+    # Loading metrics changes no event or property: one snapshot of the draft serves every
+    # metric saved, taken only if one is.
+    draft = cache(partial(take_snapshot, plan))
     loaded: dict[str, Metric] = {}
     for metric in METRICS:
-        loaded[metric.key] = _load_metric(plan, metric, users=users, loaded=loaded)
+        loaded[metric.key] = _load_metric(
+            plan, metric, users=users, loaded=loaded, draft=draft
+        )
     return list(loaded.values())
 
 
@@ -789,6 +797,7 @@ def _load_metric(
     *,
     users: dict[str, User],
     loaded: dict[str, Metric],
+    draft: Callable[[], PlanSnapshot],
 ) -> Metric:
     values: dict[str, Any] = {
         "kind": spec.kind,
@@ -819,7 +828,7 @@ def _load_metric(
             changed = True
     if changed:
         row.full_clean(exclude=["plan"])
-        save_metric(row, by=users[PM])
+        save_metric(row, by=users[PM], draft=draft())
     return row
 
 

@@ -17,25 +17,34 @@ from tracking.metrics.guard import online_metrics_using
 from tracking.metrics.load import load_catalog, metric_spec
 from tracking.metrics.semantics import check_metric
 from tracking.models import Certification, Metric, MetricDependency, MetricLifecycle
-from tracking.snapshot import take_snapshot
+from tracking.snapshot import PlanSnapshot, take_snapshot
 
 
-def check_metric_row(metric: Metric) -> list[MetricFinding]:
-    """Passes 1 and 2 for the (possibly unsaved) row against the plan's working draft."""
+def check_metric_row(
+    metric: Metric, *, draft: PlanSnapshot | None = None
+) -> list[MetricFinding]:
+    """Passes 1 and 2 for the (possibly unsaved) row against the plan's working draft.
+
+    `draft`: `take_snapshot(metric.plan)` when the caller already holds it, e.g. a loader
+    saving many metrics while the plan's events and properties stay as they are.
+    """
     previous = _stored_key(metric)
     return check_metric(
         metric_spec(metric),
-        snapshot=take_snapshot(metric.plan),
+        snapshot=draft if draft is not None else take_snapshot(metric.plan),
         catalog=load_catalog(metric.plan),
         replacing=previous,
     )
 
 
 @transaction.atomic
-def save_metric(metric: Metric, *, by: User | None = None) -> list[MetricFinding]:
+def save_metric(
+    metric: Metric, *, by: User | None = None, draft: PlanSnapshot | None = None
+) -> list[MetricFinding]:
     """Validate and save the metric, bump its revision if its meaning changed, and rewrite its
-    dependency rows. Returns the warnings; raises MetricInvalid listing the errors."""
-    findings = check_metric_row(metric)
+    dependency rows. Returns the warnings; raises MetricInvalid listing the errors.
+    `draft` is as for `check_metric_row`."""
+    findings = check_metric_row(metric, draft=draft)
     errors = [f for f in findings if f.is_error]
     if errors:
         raise MetricInvalid(
