@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.db import connection, transaction
 from django.utils import translation
-from xdist.scheduler import LoadFileScheduling
 
 from tests.factories import UserFactory
 from tracking.demo import load_demo_plan
@@ -81,19 +79,6 @@ def _migrated_rows_outlive_the_session(
     if contents:
         with django_db_blocker.unblock():
             connection.creation.deserialize_db_from_string(contents)
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """Under the default `--dist load`, give each worker whole modules, largest first.
-
-    Module fixtures (the demo plan, round trips through every format) are then built once
-    per run instead of once per worker the module's tests were spread over. Any other
-    `--dist` asked for on the command line is kept.
-    """
-    if config.getvalue("dist") != "load":
-        return None
-    return LoadFileScheduling(config, log)
 
 
 @pytest.fixture(scope="session", autouse=True)
