@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from tests.factories import MetricFactory, PlanFactory
-from tests.tracking.metrics.shop import CATALOG, SNAPSHOT, spec
+from tests.tracking.metrics.shop import CATALOG, SNAPSHOT_WITH_METRICS, spec
 from tracking.diff import TEXT, diff_snapshots
 from tracking.metrics.canonical import canonical_hash, find_duplicate
 from tracking.models import PlanVersion, Tag
@@ -20,13 +20,7 @@ from tracking.snapshot import (
     take_snapshot,
 )
 
-BEFORE = replace(
-    SNAPSHOT,
-    metrics=CATALOG.metrics,
-    terms=CATALOG.terms,
-    modifiers=CATALOG.modifiers,
-    periods=CATALOG.periods,
-)
+BEFORE = SNAPSHOT_WITH_METRICS
 
 
 def _tagged(snapshot: PlanSnapshot, key: str, *tags: str) -> PlanSnapshot:

@@ -7,7 +7,12 @@ from dataclasses import replace
 
 import pytest
 
-from tests.tracking.metrics.shop import CATALOG, SNAPSHOT, changed
+from tests.tracking.metrics.shop import (
+    CATALOG,
+    SNAPSHOT,
+    SNAPSHOT_WITH_METRICS,
+    changed,
+)
 from tracking.demo import load_demo_plan
 from tracking.diff import ADDITIVE, BREAKING, TEXT, diff_snapshots
 from tracking.metrics.catalog import ModifierSpec, PeriodSpec, TermSpec
@@ -15,13 +20,7 @@ from tracking.metrics.store import save_metric
 from tracking.publishing import latest_version, preview_publish, version_snapshot
 from tracking.snapshot import PlanSnapshot, snapshot_from_dict, snapshot_to_dict
 
-BEFORE = replace(
-    SNAPSHOT,
-    metrics=CATALOG.metrics,
-    terms=CATALOG.terms,
-    modifiers=CATALOG.modifiers,
-    periods=CATALOG.periods,
-)
+BEFORE = SNAPSHOT_WITH_METRICS
 
 
 def _with_metric(snapshot: PlanSnapshot, spec) -> PlanSnapshot:

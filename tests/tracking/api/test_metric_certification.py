@@ -14,13 +14,14 @@ from tests.factories import MetricFactory, PlanFactory
 from tests.tracking.api.test_metrics import (
     APP_OPENS,
     METRICS,
+    add_metrics,
     build_shop,
     caller,
     saver,
 )
 from tests.tracking.api.test_permissions import ROLES
 from tracking.metrics.store import certify_metric
-from tracking.models import Metric, MetricDependency
+from tracking.models import Metric
 
 CERTIFY = f"{METRICS}/app_open_cnt/certification"
 MONDAY = datetime(2025, 3, 10, 9, 30, tzinfo=UTC)
@@ -290,15 +291,6 @@ def test_unknown_metric_is_404(as_user, editor, app_opens):
 # --------------------------------------------------------------------------------------------
 
 
-def _more_metrics(plan, owner, n: int) -> None:
-    for _ in range(n):
-        metric = MetricFactory(plan=plan, owner=owner, steward=owner)
-        metric.tags.create(name=f"tag{metric.pk}")
-        MetricDependency.objects.create(
-            metric=metric, target_type="event", target_key="App Opened", role="base"
-        )
-
-
 def test_certifying_costs_the_same_queries_however_many_metrics_the_plan_has(
     as_user, editor, shop, app_opens, django_assert_num_queries
 ):
@@ -307,7 +299,7 @@ def test_certifying_costs_the_same_queries_however_many_metrics_the_plan_has(
     with CaptureQueriesContext(connection) as one:
         api.post(CERTIFY, {"level": "certified"}, format="json")
 
-    _more_metrics(shop, editor, 9)
+    add_metrics(shop, editor, 9)
     app_opens.tags.create(name="growth")
 
     with django_assert_num_queries(len(one)):

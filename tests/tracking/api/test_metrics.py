@@ -447,7 +447,8 @@ def test_metric_list_filters(as_user, viewer, stored, qa, query, expected):
 # --------------------------------------------------------------------------------------------
 
 
-def _rows(plan, owner, n: int) -> None:
+def add_metrics(plan, owner, n: int) -> None:
+    """`n` more metrics of the plan, each with a tag and a dependency row."""
     for _ in range(n):
         metric = MetricFactory(plan=plan, owner=owner, steward=owner)
         metric.tags.create(name=f"tag{metric.pk}")
@@ -471,11 +472,11 @@ def test_metric_lists_cost_the_same_queries_for_one_row_or_many(
     as_user, editor, shop, path, django_assert_num_queries
 ):
     api = as_user(editor)
-    _rows(shop, editor, 1)
+    add_metrics(shop, editor, 1)
     api.get(path)  # caches the caller's permissions on the user
     one = _queries(api, path)
 
-    _rows(shop, editor, 9)
+    add_metrics(shop, editor, 9)
 
     with django_assert_num_queries(one):
         api.get(path)

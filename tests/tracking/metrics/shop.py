@@ -362,6 +362,14 @@ PERIODS = (
 CATALOG = MetricCatalog(
     metrics=METRICS, terms=TERMS, modifiers=MODIFIERS, periods=PERIODS
 )
+# The plan as a published version freezes it: events, metrics and the glossary they use.
+SNAPSHOT_WITH_METRICS = replace(
+    SNAPSHOT,
+    metrics=CATALOG.metrics,
+    terms=CATALOG.terms,
+    modifiers=CATALOG.modifiers,
+    periods=CATALOG.periods,
+)
 
 
 def spec(key: str) -> MetricSpec:
