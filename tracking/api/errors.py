@@ -86,7 +86,7 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
 
 def _api_exception_body(exc: exceptions.APIException) -> dict[str, Any]:
     if isinstance(exc, exceptions.ValidationError):
-        fields = exc.detail
+        fields: Any = exc.detail
         if isinstance(fields, list):
             fields = {api_settings.NON_FIELD_ERRORS_KEY: fields}
         return error_body("invalid", _("Some fields are not valid."), fields)

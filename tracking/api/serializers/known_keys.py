@@ -19,7 +19,7 @@ class KnownKeysMixin:
     fields: Any
 
     def to_internal_value(self, data: Any) -> Any:
-        unknown = {
+        unknown: dict[str, list[str]] = {
             str(key): [_("This field is not known.")]
             for key in (data if isinstance(data, Mapping) else ())
             if key not in self.fields
@@ -28,7 +28,9 @@ class KnownKeysMixin:
             value = super().to_internal_value(data)  # type: ignore[misc]
         except serializers.ValidationError as exc:
             if unknown and isinstance(exc.detail, dict):
-                raise serializers.ValidationError({**exc.detail, **unknown}) from exc
+                merged: dict[str, Any] = {str(k): v for k, v in exc.detail.items()}
+                merged.update(unknown)
+                raise serializers.ValidationError(merged) from exc
             raise
         if unknown:
             raise serializers.ValidationError(unknown)

@@ -243,7 +243,9 @@ class MetricSerializer(ModelCleanSerializer[Metric]):
                 raise
             # TRICKY: `save_metric` checks the definition in full and names each problem's
             # path; the row's own shape check would say the same less precisely.
-            rest = {f: m for f, m in exc.detail.items() if f != "definition"}
+            rest: dict[str, Any] = {
+                str(f): m for f, m in exc.detail.items() if f != "definition"
+            }
             if rest:
                 raise serializers.ValidationError(rest) from exc
             return attrs
