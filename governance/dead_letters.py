@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from governance.collector.enqueue import BrokerUnavailable, enqueue_batch
 from governance.models import DeadLetterBatch
-from governance.tasks import BrokerUnavailable, enqueue_batch
 
 logger = logging.getLogger(__name__)
 

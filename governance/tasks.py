@@ -5,40 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import orjson
 from celery import Task, shared_task
 from django.conf import settings
-from kombu.exceptions import KombuError
-from kombu.serialization import registry  # type: ignore[attr-defined]  # not in the stubs
-from redis.exceptions import RedisError
 
-from governance.collector import redis_producer
 from governance.errors import TransientError
 from governance.pipeline import maintenance, process, store, type_rollup
 from governance.pipeline.batch import BatchPayload
 
 logger = logging.getLogger(__name__)
-
-
-# The collector's batches as JSON written by orjson: a 100 KB body is escaped several times
-# faster than by the standard library, and non-ASCII text is not escaped at all. The content
-# type stays `application/json`, so workers (and any other consumer) decode it with kombu's
-# JSON decoder exactly as before; only an encoder is registered.
-_BATCH_SERIALIZER = "json-orjson"
-registry.register(
-    _BATCH_SERIALIZER,
-    encoder=orjson.dumps,
-    decoder=None,
-    content_type="application/json",
-    content_encoding="utf-8",
-)
-# TRICKY: registering renames the content type for kombu's error messages and enable/disable;
-# it is still the "json" that CELERY_ACCEPT_CONTENT names.
-registry.type_to_name["application/json"] = "json"
-
-
-class BrokerUnavailable(TransientError):
-    """The broker did not take the batch; the collector answers 503."""
 
 
 class IngestTask(Task[Any, Any]):
@@ -83,26 +57,6 @@ class IngestTask(Task[Any, Any]):
 )
 def process_batch(self: Task[Any, Any], batch: BatchPayload) -> None:
     process.process_batch(batch)
-
-
-def enqueue_batch(batch: BatchPayload) -> None:
-    """Hand a batch to the broker durably, or raise BrokerUnavailable at once (no retry loop)."""
-    try:
-        process_batch.apply_async(
-            kwargs={"batch": batch},
-            task_id=batch["batch_id"],
-            retry=False,
-            serializer=_BATCH_SERIALIZER,
-            # Celery would otherwise build a printable copy of the whole body per request
-            # (an option Celery takes that the stubs do not list).
-            kwargsrepr=f"{{'batch': {batch['batch_id']}}}",  # type: ignore[call-arg]
-            # With a Redis broker, pushed onto the queue without kombu's producer (the same
-            # message for the workers, encoded in a fraction of the time); else kombu's pool.
-            # It has the one method Celery calls on a producer, `publish`.
-            producer=redis_producer.for_app(process_batch.app),  # type: ignore[arg-type]
-        )
-    except (KombuError, OSError, RedisError) as error:
-        raise BrokerUnavailable(str(error)) from error
 
 
 @shared_task(ignore_result=True, time_limit=600)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from governance.collector import decoding, keys, throttle
+from governance.collector.enqueue import BrokerUnavailable, enqueue_batch
 from governance.collector.responses import (
     ALLOWED_METHODS,
     Rejected,
@@ -26,7 +27,6 @@ from governance.collector.responses import (
 )
 from governance.pipeline.batch import new_batch
 from governance.pipeline.cycles import cycles_unchecked
-from governance.tasks import BrokerUnavailable, enqueue_batch
 from tracking.published import SourceRef
 
 logger = logging.getLogger(__name__)

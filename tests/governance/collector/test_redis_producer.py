@@ -10,9 +10,10 @@ import pytest
 
 from config.celery import app as celery_app
 from governance.collector import redis_producer
+from governance.collector.enqueue import BrokerUnavailable, enqueue_batch
 from governance.pipeline.batch import new_batch
 from governance.queues import Queue
-from governance.tasks import BrokerUnavailable, enqueue_batch, process_batch
+from governance.tasks import process_batch
 from tests.governance.integration.services import RedisServer, free_port
 
 BODY = '{"batch":[{"type":"track","event":"订单完成","userId":"u-1"}]}'.encode()

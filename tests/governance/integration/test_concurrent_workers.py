@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from governance.collector.enqueue import enqueue_batch
 from governance.models import ObservedType, ProcessedBatch, ViolationCount
 from governance.pipeline.type_rollup import fold_pending_types
-from governance.tasks import enqueue_batch
 from tests.governance.integration.plans import VIEWED, VIEWED_PROPERTIES
 from tests.governance.integration.samples import (
     direct_batch,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from governance.collector.enqueue import enqueue_batch
 from governance.dead_letters import pending_dead_letters, replay_dead_letters
 from governance.models import DeadLetterBatch, ProcessedBatch
 from governance.pipeline.store import record_dead_letter
-from governance.tasks import enqueue_batch
 from tests.governance.integration.plans import VIEWED, VIEWED_PROPERTIES
 from tests.governance.integration.samples import (
     direct_batch,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from governance.collector.enqueue import enqueue_batch
 from governance.models import ProcessedBatch
-from governance.tasks import enqueue_batch
 from tests.governance.integration.plans import VIEWED, VIEWED_PROPERTIES
 from tests.governance.integration.samples import (
     batch_body,
