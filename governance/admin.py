@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -22,6 +22,9 @@ from governance.models import (
     ViolationCount,
     WindowCount,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -122,12 +125,22 @@ class RecentSampleAdmin(ReadOnlyAdmin):
         "source",
         "app_version",
         "is_valid",
+        "deduplication",
     ]
     list_filter = ["plan", "is_valid", "message_type", "source"]
     search_fields = ["event_name", "app_version"]
     list_select_related = ["source"]
-    readonly_fields = ["message_display", "violations_display"]
+    readonly_fields = ["deduplication", "message_display", "violations_display"]
     exclude = ["message", "violations"]
+
+    @admin.display(description=_("deduplication"))
+    def deduplication(self, row: RecentSample) -> StrOrPromise:
+        if row.message.get("messageId"):
+            return _("By messageId")
+        return _(
+            "None: sent without a messageId, so each delivery of it is counted "
+            "(Segment's libraries add one)"
+        )
 
     @admin.display(description=_("masked message"))
     def message_display(self, row: RecentSample) -> SafeString:

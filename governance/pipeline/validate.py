@@ -131,26 +131,18 @@ def _invalidates(violation: Violation, *, forbids: bool) -> bool:
 
 
 def _envelope(message: dict[str, Any]) -> list[Violation]:
-    problems = []
-    if not message.get("messageId"):
-        problems.append(
-            Violation(
-                kind=ENVELOPE,
-                keyword="missing_message_id",
-                path="/messageId",
-                message="No messageId: a retried sample cannot be told apart.",
-            )
-        )
+    # No messageId is no violation: Segment's HTTP API makes it optional (its libraries add
+    # one). Such a sample is counted each time it arrives, never deduplicated.
     if message.get("userId") in (None, "") and message.get("anonymousId") in (None, ""):
-        problems.append(
+        return [
             Violation(
                 kind=ENVELOPE,
                 keyword="missing_identity",
                 path="/userId",
                 message="Neither userId nor anonymousId is set.",
             )
-        )
-    return problems
+        ]
+    return []
 
 
 def _skew(

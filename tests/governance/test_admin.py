@@ -8,7 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.models import DeadLetterBatch, ViolationCount, WindowCount
+from governance.models import (
+    DeadLetterBatch,
+    RecentSample,
+    ViolationCount,
+    WindowCount,
+)
 from tests.factories import SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +90,29 @@ def test_a_violation_shows_its_masked_examples(admin_client, rows):
 def test_nobody_adds_pipeline_rows_by_hand(admin_client, model):
     response = admin_client.get(reverse(f"admin:governance_{model}_add"))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("message_id", "shown"),
+    [
+        pytest.param("m-1", "By messageId", id="with-message-id"),
+        pytest.param(None, "sent without a messageId", id="without-message-id"),
+    ],
+)
+def test_a_sample_says_whether_it_is_deduplicated(admin_client, message_id, shown):
+    source = SourceFactory()
+    message = {"type": "track", "event": "Order Completed", "messageId": message_id}
+    sample = RecentSample.objects.create(
+        plan=source.plan,
+        source=source,
+        message_type="track",
+        event_name="Order Completed",
+        is_valid=True,
+        received_at=timezone.now(),
+        message={k: v for k, v in message.items() if v is not None},
+    )
+    url = reverse("admin:governance_recentsample_change", args=[sample.pk])
+
+    page = admin_client.get(url).content.decode()
+
+    assert shown in page

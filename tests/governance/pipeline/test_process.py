@@ -123,11 +123,11 @@ def test_a_mixed_batch_is_counted_key_by_key(source):
         ("page", "首页", "3.2.0", WINDOW, True, 1, 1, 0, 0),
         ("track", "Coupon Entered", "3.2.0", WINDOW, False, 1, 0, 1, 0),
         (*order_key, "3.1.0", WINDOW, True, 1, 1, 0, 0),
-        (*order_key, "3.2.0", WINDOW, True, 7, 4, 3, 1),
+        # The sample without a messageId is valid: counted, only never deduplicated.
+        (*order_key, "3.2.0", WINDOW, True, 7, 5, 2, 1),
     ]
     assert _counts()["violations"] == [
         ("Coupon Entered", "3.2.0", "unplanned_event", "unplanned", "/event", 1),
-        ("Order Completed", "3.2.0", "envelope", "missing_message_id", "/messageId", 1),
         ("Order Completed", "3.2.0", "personal_data", "phone", "/properties/note", 1),
         ("Order Completed", "3.2.0", "schema", "required", "/properties/order_id", 1),
         ("Order Completed", "3.2.0", "schema", "type", "/properties/price", 1),
@@ -244,6 +244,17 @@ def test_samples_without_a_message_id_are_all_counted(source):
     result = process_batch(make_batch(source, [order(None), order(None)]))
 
     assert (result.counted, result.duplicates) == (2, 0)
+
+
+def test_a_sample_without_a_message_id_is_valid_and_counted_again_in_a_later_batch(
+    source,
+):
+    process_batch(make_batch(source, [order(None)]))
+    process_batch(make_batch(source, [order(None)]))
+
+    (window,) = WindowCount.objects.filter(event_name="Order Completed")
+    assert (window.received, window.valid, window.invalid) == (2, 2, 0)
+    assert not ViolationCount.objects.exists()
 
 
 def test_the_same_message_id_from_another_source_is_counted_again(source):
