@@ -13,6 +13,11 @@ class GovernanceConfig(AppConfig):
 
     def ready(self) -> None:
         from governance.collector import keys
+        from governance.metric_liveness import current_metric_liveness
+        from tracking.metrics.live_findings import register_live_findings
+
+        # The registry cannot import governance; its metric pages learn live findings from here.
+        register_live_findings(current_metric_liveness)
 
         # The collector caches write key -> source; any change to a source forgets its keys.
         source = "tracking.Source"

@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from django.db.models import Max, Sum
+from django.utils import timezone
 
 from governance.models import LastSeen, MessageType, ObservedType
 from tracking.constraints import (
@@ -93,3 +94,8 @@ def metric_liveness(
         )
         for spec in catalog.metrics
     }
+
+
+def current_metric_liveness(plan: TrackingPlan) -> dict[str, list[MetricFinding]]:
+    """`metric_liveness` as of now: what the registry's metric pages show as live findings."""
+    return metric_liveness(plan, now=timezone.now())

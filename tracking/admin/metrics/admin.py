@@ -25,7 +25,9 @@ from tracking.admin.staff import staff_user
 from tracking.errors import InvalidTransition, MetricDependencyError, MetricInvalid
 from tracking.metrics import queries, store
 from tracking.metrics.dependencies import METRIC
+from tracking.metrics.findings import MetricFinding
 from tracking.metrics.lineage import dependents
+from tracking.metrics.live_findings import live_metric_findings
 from tracking.metrics.load import load_catalog
 from tracking.models import Certification, Event, Metric, MetricKind, MetricLifecycle
 
@@ -295,12 +297,13 @@ class MetricAdmin(
 
     @admin.display(description=_("findings"))
     def findings_panel(self, metric: Metric) -> SafeString:
-        rows = [
-            {"finding": f, "badge": badge(f.severity, _SEVERITY_LABELS[f.severity])}
-            for f in store.check_metric_row(metric)
-        ]
+        live = live_metric_findings(metric.plan).get(metric.key, [])
         return render_to_string(
-            "admin/tracking/metric/_findings.html", {"findings": rows}
+            "admin/tracking/metric/_findings.html",
+            {
+                "findings": _badged(store.check_metric_row(metric)),
+                "live_findings": _badged(live),
+            },
         )
 
     @admin.display(description=_("explanation"))
@@ -334,6 +337,13 @@ class MetricAdmin(
         return render_to_string(
             "admin/tracking/metric/_lineage.html", {"groups": groups}
         )
+
+
+def _badged(findings: Iterable[MetricFinding]) -> list[dict[str, object]]:
+    return [
+        {"finding": f, "badge": badge(f.severity, _SEVERITY_LABELS[f.severity])}
+        for f in findings
+    ]
 
 
 def _linked(
