@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.contrib import admin
@@ -29,6 +30,7 @@ from tracking.models import (
     Source,
     TrackingPlan,
 )
+from tracking.models.sources import may_read_write_keys
 from tracking.naming import fold_key
 
 if TYPE_CHECKING:
@@ -170,19 +172,65 @@ def write_key_with_rotation(source: Source) -> StrOrPromise:
     )
 
 
+def write_key_with_reveal(source: Source) -> StrOrPromise:
+    """The masked write key with controls to reveal and copy it, and to rotate it.
+
+    The full key is not in the page: "Reveal" links to a page showing it, which the page
+    script fetches instead. Offer this only to users who may read the key.
+    """
+    if not source.pk:
+        return _("Generated when the source is saved.")
+    return format_html(
+        '<span class="tpg-write-key" data-copied="{copied}" data-selected="{selected}" '
+        'data-failed="{failed}"><code>{masked}</code> '
+        '<a class="tpg-reveal" href="{reveal_url}">{reveal}</a> '
+        '<button type="button" class="tpg-copy" hidden>{copy}</button> '
+        '<a class="tpg-rotate" href="{rotate_url}">{rotate}</a> '
+        '<span class="tpg-write-key-status" role="status"></span></span>',
+        copied=_("Copied."),
+        selected=_("Selected: press Ctrl+C (⌘C on a Mac) to copy."),
+        failed=_("Could not reveal the key. Reload the page and try again."),
+        masked=masked_write_key(source),
+        reveal_url=reverse("admin:tracking_source_write_key", args=[source.pk]),
+        reveal=_("Reveal"),
+        copy=_("Copy"),
+        rotate_url=reverse("admin:tracking_source_rotate_write_key", args=[source.pk]),
+        rotate=_("Rotate…"),
+    )
+
+
+def write_key_fields(fields: Sequence[str], *, revealable: bool) -> tuple[str, ...]:
+    """The admin fields, the masked key swapped for the one with a Reveal control if allowed."""
+    if not revealable:
+        return tuple(fields)
+    return tuple("write_key_reveal" if f == "write_key_display" else f for f in fields)
+
+
+_SOURCE_ROW = (
+    "name",
+    "kind",
+    "is_active",
+    "pinned_version",
+    "write_key_display",
+    "write_key_rotated_at",
+)
+
+
 class SourceInline(TabularInline[Source, TrackingPlan]):
     model = Source
-    fields = [
-        "name",
-        "kind",
-        "is_active",
-        "pinned_version",
-        "write_key_display",
-        "write_key_rotated_at",
-    ]
-    readonly_fields = ["write_key_display", "write_key_rotated_at"]
+    fields = _SOURCE_ROW
+    readonly_fields = ["write_key_display", "write_key_reveal", "write_key_rotated_at"]
     extra = 0
     show_change_link = True
+
+    class Media:
+        js = ["tracking/js/write_key.js"]
+
+    def get_fields(
+        self, request: HttpRequest, obj: TrackingPlan | None = None
+    ) -> tuple[str, ...]:
+        revealable = obj is not None and may_read_write_keys(obj, request.user)
+        return write_key_fields(_SOURCE_ROW, revealable=revealable)
 
     def get_formset(
         self, request: HttpRequest, obj: TrackingPlan | None = None, **kwargs: Any
@@ -198,3 +246,7 @@ class SourceInline(TabularInline[Source, TrackingPlan]):
     @admin.display(description=_("write key"))
     def write_key_display(self, source: Source) -> StrOrPromise:
         return write_key_with_rotation(source)
+
+    @admin.display(description=_("write key"))
+    def write_key_reveal(self, source: Source) -> StrOrPromise:
+        return write_key_with_reveal(source)

@@ -1,24 +1,44 @@
-"""Admin for sources: where events come from, with masked write keys and key rotation."""
+"""Admin for sources: where events come from, with masked write keys, revealing and rotation."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import logging
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 from tracking.admin.actions import rotate_write_keys, rotation_page
 from tracking.admin.bases import SimpleHistoryAdmin
-from tracking.admin.inlines import write_key_with_rotation
+from tracking.admin.inlines import (
+    write_key_fields,
+    write_key_with_reveal,
+    write_key_with_rotation,
+)
 from tracking.admin.scoping import PlanScopedAdmin
+from tracking.admin.staff import staff_user
 from tracking.models import Source, rotate_write_key
+from tracking.models.sources import may_read_write_keys
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
+
+logger = logging.getLogger(__name__)
+
+
+_SOURCE_FIELDS = (
+    "plan",
+    "name",
+    "kind",
+    "is_active",
+    "write_key_display",
+    "write_key_rotated_at",
+)
 
 
 @admin.register(Source)
@@ -34,20 +54,20 @@ class SourceAdmin(PlanScopedAdmin[Source], SimpleHistoryAdmin[Source]):
     list_filter = ["plan", "kind", "is_active"]
     list_select_related = ["plan"]
     search_fields = ["name"]
-    fields = [
-        "plan",
-        "name",
-        "kind",
-        "is_active",
-        "write_key_display",
-        "write_key_rotated_at",
-    ]
-    readonly_fields = ["write_key_display", "write_key_rotated_at"]
+    fields = _SOURCE_FIELDS
+    readonly_fields = ["write_key_display", "write_key_reveal", "write_key_rotated_at"]
     actions = [rotate_write_keys]
+
+    class Media:
+        js = ["tracking/js/write_key.js"]
 
     @admin.display(description=_("write key"))
     def write_key_display(self, source: Source) -> StrOrPromise:
         return write_key_with_rotation(source)
+
+    @admin.display(description=_("write key"))
+    def write_key_reveal(self, source: Source) -> StrOrPromise:
+        return write_key_with_reveal(source)
 
     def get_urls(self) -> list[URLPattern]:
         rotate = path(
@@ -55,7 +75,18 @@ class SourceAdmin(PlanScopedAdmin[Source], SimpleHistoryAdmin[Source]):
             self.admin_site.admin_view(self.rotate_write_key_view),
             name="tracking_source_rotate_write_key",
         )
-        return [rotate, *super().get_urls()]
+        reveal = path(
+            "<int:source_id>/write-key/",
+            self.admin_site.admin_view(self.write_key_view),
+            name="tracking_source_write_key",
+        )
+        return [rotate, reveal, *super().get_urls()]
+
+    def get_fields(
+        self, request: HttpRequest, obj: Source | None = None
+    ) -> tuple[str, ...]:
+        revealable = obj is not None and may_read_write_keys(obj.plan, request.user)
+        return write_key_fields(_SOURCE_FIELDS, revealable=revealable)
 
     def get_readonly_fields(
         self, request: HttpRequest, obj: Source | None = None
@@ -79,4 +110,33 @@ class SourceAdmin(PlanScopedAdmin[Source], SimpleHistoryAdmin[Source]):
             rotated=rotated,
             hidden=[("confirm", "yes")],
             form_action=request.path,
+        )
+
+    def write_key_view(self, request: HttpRequest, source_id: int) -> HttpResponse:
+        """The full write key, to those who may read it: JSON for the page script, else a page.
+
+        The admin site marks the answer `Cache-Control: no-store`; others get 403.
+        """
+        source = get_object_or_404(Source.objects.select_related("plan"), pk=source_id)
+        user = staff_user(request)
+        if not may_read_write_keys(source.plan, user):
+            logger.warning(
+                "admin.write_key_refused source_id=%s user_id=%s", source.pk, user.pk
+            )
+            raise PermissionDenied
+        logger.info(
+            "admin.write_key_revealed source_id=%s user_id=%s", source.pk, user.pk
+        )
+        wanted = request.get_preferred_type(["text/html", "application/json"])
+        if wanted == "application/json":
+            return JsonResponse({"write_key": source.write_key})
+        context: dict[str, Any] = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Write key of %(source)s") % {"source": source},
+            "source": source,
+            "write_key": source.write_key,
+        }
+        return TemplateResponse(
+            request, "admin/tracking/source/write_key.html", context
         )

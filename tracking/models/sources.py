@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tracking.models.members import SEE_ALL_PLANS, plans_visible_to
 from tracking.models.plans import TrackingPlan
 
 
@@ -100,3 +102,16 @@ def rotate_write_key(source: Source) -> str:
     source.write_key_rotated_at = timezone.now()
     source.save(update_fields=["write_key", "write_key_rotated_at"])
     return source.write_key
+
+
+def may_read_write_keys(plan: TrackingPlan, user: User | AnonymousUser) -> bool:
+    """Whether the user may read the plan's write keys in full.
+
+    Those who may change the plan's sources may: editors and admins of the plan (its owner, a
+    member, or an admin of every plan). Everyone else sees only the masked form.
+    """
+    if not user.has_perm("tracking.change_source"):
+        return False
+    if user.has_perm(SEE_ALL_PLANS):
+        return True
+    return plans_visible_to(user).filter(pk=plan.pk).exists()

@@ -1,10 +1,171 @@
-"""Write-key rotation from the source admin: confirm first, then show the new key once."""
+"""Write keys in the source admin: revealed only to the plan's editors, rotated on confirmation."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import Permission
+import logging
 
-from tests.factories import SourceFactory, UserFactory
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from tests.factories import PlanFactory, SourceFactory, UserFactory
+from tracking.models import PlanMembership
+
+
+def _staff(username: str, role: str, *, plans=()):
+    """A staff user of the admin holding a role, a member of the given plans."""
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    for plan in plans:
+        PlanMembership.objects.create(plan=plan, user=user)
+    return user
+
+
+def _reveal_url(source) -> str:
+    return f"/admin/tracking/source/{source.pk}/write-key/"
+
+
+def _pages(source) -> list[str]:
+    """The admin pages showing the source's (masked) write key."""
+    return [
+        f"/admin/tracking/source/{source.pk}/change/",
+        f"/admin/tracking/trackingplan/{source.plan_id}/change/",
+        "/admin/tracking/source/",
+    ]
+
+
+@pytest.mark.parametrize("page", [0, 1], ids=["source-page", "plan-page"])
+def test_editor_of_the_plan_is_offered_reveal_without_the_key_in_the_page(
+    client, db, page
+):
+    source = SourceFactory()
+    client.force_login(_staff("editor", "editor", plans=[source.plan]))
+
+    response = client.get(_pages(source)[page])
+
+    html = response.content.decode()
+    assert f'<a class="tpg-reveal" href="{_reveal_url(source)}">Reveal</a>' in html
+    assert '<button type="button" class="tpg-copy" hidden>Copy</button>' in html
+    assert "tracking/js/write_key.js" in html
+    assert f"••••••••{source.write_key[-4:]}" in html
+    assert source.write_key not in html
+
+
+def test_owner_of_the_plan_with_the_editor_role_may_reveal(client, db):
+    owner = _staff("owner", "editor")
+    source = SourceFactory(plan=PlanFactory(owner=owner))
+    client.force_login(owner)
+
+    response = client.get(_reveal_url(source), HTTP_ACCEPT="application/json")
+
+    assert response.json() == {"write_key": source.write_key}
+
+
+def test_reveal_answers_the_page_script_with_the_key_never_to_be_stored(pm_client):
+    source = SourceFactory()
+
+    response = pm_client.get(_reveal_url(source), HTTP_ACCEPT="application/json")
+
+    assert response.json() == {"write_key": source.write_key}
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_reveal_link_without_javascript_opens_a_page_showing_the_key(pm_client):
+    source = SourceFactory()
+
+    response = pm_client.get(
+        _reveal_url(source),
+        HTTP_ACCEPT="text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    )
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert f'<code class="tpg-secret">{source.write_key}</code>' in (
+        response.content.decode()
+    )
+
+
+def test_reveal_controls_speak_chinese(pm_client):
+    source = SourceFactory()
+
+    html = pm_client.get(
+        _pages(source)[0], HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+
+    assert ">显示</a>" in html
+    assert ">复制</button>" in html
+    assert 'data-copied="已复制。"' in html
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        pytest.param("viewer", id="viewer"),
+        pytest.param("engineer", id="engineer"),
+        pytest.param("approver", id="approver"),
+    ],
+)
+def test_staff_who_may_not_change_sources_never_get_the_key(client, db, role):
+    source = SourceFactory()
+    client.force_login(_staff(role, role, plans=[source.plan]))
+
+    revealed = client.get(_reveal_url(source), HTTP_ACCEPT="application/json")
+
+    assert revealed.status_code == 403
+    for url in _pages(source):
+        html = client.get(url).content.decode()
+        assert "tpg-reveal" not in html, url
+        assert source.write_key not in html, url
+
+
+def test_editor_of_another_plan_cannot_reveal_the_key(client, db):
+    source = SourceFactory()
+    client.force_login(_staff("editor", "editor", plans=[PlanFactory()]))
+
+    revealed = client.get(_reveal_url(source), HTTP_ACCEPT="application/json")
+
+    assert revealed.status_code == 403
+    for url in _pages(source):
+        html = client.get(url).content.decode()
+        assert "tpg-reveal" not in html, url
+        assert source.write_key not in html, url
+
+
+@pytest.mark.parametrize("cast", ["qa", "engineer", "approver", "outsider"])
+def test_users_outside_the_admin_are_sent_to_the_login_page(client, request, cast):
+    client.force_login(request.getfixturevalue(cast))
+    source = SourceFactory()
+
+    response = client.get(_reveal_url(source), HTTP_ACCEPT="application/json")
+
+    assert (response.status_code, response.url) == (
+        302,
+        f"/admin/login/?next={_reveal_url(source)}",
+    )
+
+
+def test_revealing_an_unknown_source_is_not_found(pm_client, db):
+    response = pm_client.get("/admin/tracking/source/999999/write-key/")
+
+    assert response.status_code == 404
+
+
+def test_reveals_and_refusals_are_logged_without_the_key(client, pm, caplog):
+    caplog.set_level(logging.INFO, logger="tracking.admin.sources")
+    source = SourceFactory()
+    viewer = _staff("viewer", "viewer", plans=[source.plan])
+
+    client.force_login(pm)
+    client.get(_reveal_url(source))
+    client.force_login(viewer)
+    client.get(_reveal_url(source))
+
+    logged = [
+        r.getMessage() for r in caplog.records if r.name == "tracking.admin.sources"
+    ]
+    assert logged == [
+        f"admin.write_key_revealed source_id={source.pk} user_id={pm.pk}",
+        f"admin.write_key_refused source_id={source.pk} user_id={viewer.pk}",
+    ]
 
 
 def test_rotation_page_asks_before_rotating(pm_client):
