@@ -7,6 +7,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from tracking.api.urls import schema_id_urlpatterns
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -18,6 +20,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("api/", include("tracking.api.urls")),
+    path("schemas/", include((schema_id_urlpatterns, "schemas"))),
     path("v1/", include("governance.collector.urls")),
 ]
 

@@ -26,7 +26,12 @@ from tracking.api.views.metrics import MetricViewSet
 from tracking.api.views.plans import PlanViewSet
 from tracking.api.views.properties import PropertyViewSet
 from tracking.api.views.reviews import ChangeRequestViewSet, CommentViewSet
-from tracking.api.views.schemas import BundleView, EventSchemaView
+from tracking.api.views.schemas import (
+    BundleAtIdView,
+    BundleView,
+    EventSchemaAtIdView,
+    EventSchemaView,
+)
 from tracking.api.views.scoping import PLAN_KEY_PATTERN
 from tracking.api.views.sources import SourceViewSet
 from tracking.api.views.tokens import TokenViewSet
@@ -95,3 +100,14 @@ files = [
 
 app_name = "api"
 urlpatterns = [path("v1/", include([*router.urls, *files]))]
+
+# The `$id` URLs of generated schemas (`tracking.schemas.ids`), served under /schemas/.
+ID_ROOT = rf"(?P<plan_key>{PLAN_KEY_PATTERN})/(?P<version>{VERSION_REF_PATTERN})"
+schema_id_urlpatterns = [
+    re_path(rf"^{ID_ROOT}/bundle\.json$", BundleAtIdView.as_view(), name="bundle"),
+    re_path(
+        rf"^{ID_ROOT}/events/(?P<event_ref>[^/]+)\.json$",
+        EventSchemaAtIdView.as_view(),
+        name="event-schema",
+    ),
+]

@@ -3,6 +3,9 @@
 The bytes are those rendered when the version was published (see `tracking.publishing`) and
 are answered as they are (see `api.files`). The `$id` URLs name the version's number, so
 `latest` answers the same bytes, and ETag, as the number it stands for.
+
+Each `$id` is itself a URL, `/schemas/<plan>/<version>/events/<slug>.json` or `…/bundle.json`,
+answered by the same views: same token, plan scoping, bytes, ETag and errors.
 """
 
 from __future__ import annotations
@@ -12,7 +15,12 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import JSONRenderer
@@ -35,6 +43,12 @@ EVENT_PARAMETER = OpenApiParameter(
         "The event's key (URL-encoded; compared ignoring case and separators) or its "
         "schema slug, e.g. `product-viewed`."
     ),
+)
+SLUG_PARAMETER = OpenApiParameter(
+    "event_ref",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The event's schema slug in the version, e.g. `product-viewed`.",
 )
 NOT_MODIFIED = OpenApiResponse(
     description="The caller's `If-None-Match` holds the current ETag; no body."
@@ -62,7 +76,13 @@ def find_event_key(snapshot: PlanSnapshot, ref: str) -> str | None:
     by_key = next((key for key in keys if fold_key(key) == folded), None)
     if by_key is not None:
         return by_key
-    return next((key for key, s in event_slugs(keys).items() if s == ref), None)
+    return find_event_key_by_slug(snapshot, ref)
+
+
+def find_event_key_by_slug(snapshot: PlanSnapshot, event_slug: str) -> str | None:
+    """The key of the event whose `$id` in this snapshot ends in `<event_slug>.json`."""
+    slugs = event_slugs(event.key for event in snapshot.events)
+    return next((key for key, s in slugs.items() if s == event_slug), None)
 
 
 class VersionFileView(VersionScopedMixin, GenericAPIView[PlanVersion]):
@@ -102,8 +122,8 @@ class BundleView(VersionFileView):
 )
 class EventSchemaView(VersionFileView):
     def get(self, request: Request, **kwargs: Any) -> HttpResponse:
-        version, snapshot, ref = self.version, self.snapshot, self.kwargs["event_ref"]
-        key = find_event_key(snapshot, ref)
+        version, ref = self.version, self.kwargs["event_ref"]
+        key = self.event_key(ref)
         data = None if key is None else event_schema_bytes(version, key)
         if data is None:
             raise NotFound(
@@ -117,3 +137,30 @@ class EventSchemaView(VersionFileView):
             content_type=SCHEMA_TYPE,
             version_ref=self.kwargs["version"],
         )
+
+    def event_key(self, ref: str) -> str | None:
+        return find_event_key(self.snapshot, ref)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="schema_id_bundle_retrieve",
+        summary="The bundle at its `$id` URL",
+    )
+)
+class BundleAtIdView(BundleView):
+    """The bundle, answered at `/schemas/<plan>/<version>/bundle.json`."""
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="schema_id_event_retrieve",
+        parameters=[SLUG_PARAMETER],
+        summary="One event's JSON Schema at its `$id` URL",
+    )
+)
+class EventSchemaAtIdView(EventSchemaView):
+    """The event named by its slug only: an `$id` names exactly one document."""
+
+    def event_key(self, ref: str) -> str | None:
+        return find_event_key_by_slug(self.snapshot, ref)
