@@ -2,7 +2,7 @@
 
     python bench/collector.py [--quick] [--clients 1,2,4] [--seconds 20] [--steady-events 300]
 
-Starts its own Redis on a free port (the filesystem broker when redis-server is missing), the
+Starts its own Redis on a free port (the embedded broker when redis-server is missing), the
 real app under gunicorn (runserver when gunicorn is not installed) pinned to one core, and
 client processes on the other cores posting uncompressed batch bodies of 100 events with a
 valid write key, each in a closed loop, for each client count in turn. Prints events/s, its
@@ -45,7 +45,7 @@ NO_RATE_LIMIT = str(10**9)  # the throttle still runs on every request but never
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Setup:
     var_dir: Path
-    broker: str  # a redis:// URL, or filesystem://
+    broker: str  # a redis:// URL, or embedded://
     server_cores: set[int]
     client_cores: set[int]
     web: subprocess.Popen[bytes] | None = (
@@ -96,7 +96,7 @@ def main() -> None:
         environment.configure(var_dir=var_dir)
         setup = Setup(
             var_dir=var_dir,
-            broker=broker or "filesystem://",
+            broker=broker or "embedded://",
             server_cores=server_cores,
             client_cores=client_cores,
         )

@@ -127,18 +127,17 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or REDIS_URL or "filesystem://"
-if CELERY_BROKER_URL == "filesystem://":
+# "embedded://" is kombu's filesystem transport made first-in-first-out and kept until
+# acknowledged (config/embedded_broker.py; config/celery.py registers the scheme).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or REDIS_URL or "embedded://"
+if CELERY_BROKER_URL == "embedded://":
     _broker_dir = VAR_DIR / "broker"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
-        "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
-        "store_processed": False,
     }
-    for _folder in ("processed", "control"):
-        _broker_dir.joinpath(_folder).mkdir(parents=True, exist_ok=True)
+    _broker_dir.joinpath("control").mkdir(parents=True, exist_ok=True)
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # A batch taken by a worker that died unacknowledged goes back to the queue after this.

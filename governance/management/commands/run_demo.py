@@ -54,6 +54,12 @@ class Command(BaseCommand):
             default=20.0,
             help="Events per second of demo traffic.",
         )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=20,
+            help="Events per request of demo traffic (about; Segment's SDKs send up to 100).",
+        )
 
     def handle(self, *args: object, **options: Any) -> None:
         stop = threading.Event()
@@ -83,7 +89,7 @@ class Command(BaseCommand):
 
 
 def demo_children(
-    *, host: str, port: int, plan: str, rate: float, **_: Any
+    *, host: str, port: int, plan: str, rate: float, batch_size: int = 20, **_: Any
 ) -> list[Child]:
     """The processes of the demo, in start order (the worker first, the traffic last)."""
     python = sys.executable
@@ -105,6 +111,7 @@ def demo_children(
         "--beat",
     ]
     traffic = [manage, "generate_traffic", "--plan", plan, "--rate", str(rate)]
+    traffic += ["--batch-size", str(batch_size)]
     return [
         Child(
             name="worker",
