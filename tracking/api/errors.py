@@ -25,7 +25,7 @@ from tracking.errors import TrackingError
 
 API_PREFIX = "/api/"
 # Paths answered in the JSON error shape: the API, and the collector's Segment endpoints.
-JSON_PREFIXES = (API_PREFIX, "/v1/")
+JSON_PREFIXES = (API_PREFIX, "/v1/", "/schemas/")
 _PROTECTED_SHOWN = 20
 
 

@@ -228,3 +228,21 @@ def test_a_hashed_slug_names_its_event_never_an_event_keyed_like_it(db, qa, base
 
     assert schema_id.endswith(f"/events/event_{short_hash('下单')}.json")
     assert response.content == schema.content
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("/schemas/", id="root"),
+        pytest.param("/schemas/shop-app", id="plan-only"),
+        pytest.param("/schemas/shop-app/1.0.0/events/", id="no-slug"),
+        pytest.param("/schemas/shop-app/1.0.0/other.json", id="unknown-document"),
+    ],
+)
+def test_an_address_under_schemas_that_names_no_document_answers_in_the_error_shape(
+    client, path
+):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
