@@ -58,6 +58,25 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-unty
         }
 
 
+class PasswordForTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    target_class = "tracking.api.tokens.PasswordForTokenAuthentication"
+    name = "passwordForToken"
+
+    # drf-spectacular skips a scheme whose requirement is None; its annotation omits that.
+    def get_security_requirement(  # type: ignore[override]
+        self, auto_schema: Any
+    ) -> dict[str, list[str]] | None:
+        # Only creating a token takes a password.
+        return {self.name: []} if auto_schema.method == "POST" else None
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "http",
+            "scheme": "basic",
+            "description": "A user name and password, accepted only to create a token.",
+        }
+
+
 def add_error_responses(
     result: dict[str, Any], generator: Any, request: Any, public: bool
 ) -> dict[str, Any]:

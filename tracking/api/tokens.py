@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.authentication import (
+    BaseAuthentication,
+    BasicAuthentication,
+    get_authorization_header,
+)
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
@@ -40,3 +46,19 @@ class BearerTokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'
+
+
+class PasswordForTokenAuthentication(BasicAuthentication):
+    """HTTP Basic with a user's password, accepted only to create a token (POST).
+
+    So an engineer gets a token from a terminal (`curl -u name -X POST .../tokens`) without
+    the admin; every other call takes the token, never the password.
+    """
+
+    def authenticate(self, request: Request) -> tuple[Any, None] | None:
+        if request.method != "POST":
+            return None
+        return super().authenticate(request)
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Basic realm="api"'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from datetime import timedelta
 
@@ -149,3 +150,86 @@ def test_expiry_in_the_past_is_refused(as_user, engineer):
     assert response.json()["error"]["details"] == {
         "expires_at": ["Choose a time in the future."]
     }
+
+
+# --- A token from a terminal: the password works on POST /tokens and nowhere else -----------
+
+PASSWORD = "correct horse battery staple"
+
+
+def _basic(username: str, password: str = PASSWORD) -> str:
+    pair = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return f"Basic {pair}"
+
+
+def test_a_password_creates_a_token_that_then_works(api, engineer):
+    created = api.post(
+        "/api/v1/tokens",
+        {"name": "laptop"},
+        format="json",
+        HTTP_AUTHORIZATION=_basic(engineer.username),
+    )
+
+    assert created.status_code == 201
+    assert _get_plans(api, f"Bearer {created.json()['token']}").status_code == 200
+    assert ApiToken.objects.get().user == engineer
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        pytest.param("get", "/api/v1/plans", id="read-plans"),
+        pytest.param("get", "/api/v1/tokens", id="list-tokens"),
+        pytest.param("post", "/api/v1/plans", id="write-elsewhere"),
+    ],
+)
+def test_a_password_is_refused_anywhere_but_token_creation(api, engineer, method, path):
+    response = getattr(api, method)(
+        path, {}, format="json", HTTP_AUTHORIZATION=_basic(engineer.username)
+    )
+
+    assert response.status_code == 401
+    assert "error" in response.json()
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        pytest.param(_basic("nobody"), id="unknown-user"),
+        pytest.param("Basic bm90LWJhc2U2NA===", id="not-base64"),
+    ],
+)
+def test_a_wrong_password_creates_nothing(api, engineer, header):
+    response = api.post(
+        "/api/v1/tokens", {"name": "x"}, format="json", HTTP_AUTHORIZATION=header
+    )
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
+    assert not ApiToken.objects.exists()
+
+
+def test_a_wrong_password_of_a_real_user_creates_nothing(api, engineer):
+    response = api.post(
+        "/api/v1/tokens",
+        {"name": "x"},
+        format="json",
+        HTTP_AUTHORIZATION=_basic(engineer.username, "wrong"),
+    )
+
+    assert response.status_code == 401
+    assert not ApiToken.objects.exists()
+
+
+def test_an_inactive_user_cannot_create_a_token_with_a_password(api, engineer):
+    engineer.is_active = False
+    engineer.save()
+
+    response = api.post(
+        "/api/v1/tokens",
+        {"name": "x"},
+        format="json",
+        HTTP_AUTHORIZATION=_basic(engineer.username),
+    )
+
+    assert response.status_code == 401

@@ -7,11 +7,16 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tracking.api.permissions import RolePermissions, caller
 from tracking.api.serializers.tokens import NewTokenSerializer, TokenSerializer
+from tracking.api.tokens import (
+    BearerTokenAuthentication,
+    PasswordForTokenAuthentication,
+)
 from tracking.models import ApiToken, revoke_token
 
 
@@ -27,6 +32,12 @@ class TokenViewSet(
 
     queryset = ApiToken.objects.all()
     serializer_class = TokenSerializer
+    # A password is accepted here, to create a token, and nowhere else.
+    authentication_classes = [
+        BearerTokenAuthentication,
+        PasswordForTokenAuthentication,
+        SessionAuthentication,
+    ]
     permission_classes = [RolePermissions]
     ordering_fields = ["created_at", "last_used_at", "name"]
     ordering = ["-created_at"]
