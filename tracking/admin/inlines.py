@@ -159,8 +159,15 @@ def masked_write_key(source: Source) -> str:
     return "•" * 8 + source.write_key[-4:]
 
 
+def write_key_masked(source: Source) -> StrOrPromise:
+    """The masked write key alone, for users who may neither reveal nor rotate it."""
+    if not source.pk:
+        return _("Generated when the source is saved.")
+    return format_html("<code>{}</code>", masked_write_key(source))
+
+
 def write_key_with_rotation(source: Source) -> StrOrPromise:
-    """The masked write key and a link to rotate it."""
+    """The masked write key and a link to rotate it. Offer it only to users who may rotate."""
     if not source.pk:
         return _("Generated when the source is saved.")
     url = reverse("admin:tracking_source_rotate_write_key", args=[source.pk])
@@ -245,7 +252,7 @@ class SourceInline(TabularInline[Source, TrackingPlan]):
 
     @admin.display(description=_("write key"))
     def write_key_display(self, source: Source) -> StrOrPromise:
-        return write_key_with_rotation(source)
+        return write_key_masked(source)
 
     @admin.display(description=_("write key"))
     def write_key_reveal(self, source: Source) -> StrOrPromise:

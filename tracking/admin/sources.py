@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
@@ -17,13 +18,14 @@ from tracking.admin.actions import rotate_write_keys, rotation_page
 from tracking.admin.bases import SimpleHistoryAdmin
 from tracking.admin.inlines import (
     write_key_fields,
+    write_key_masked,
     write_key_with_reveal,
     write_key_with_rotation,
 )
 from tracking.admin.scoping import PlanScopedAdmin
 from tracking.admin.staff import staff_user
 from tracking.models import Source, rotate_write_key
-from tracking.models.sources import may_read_write_keys
+from tracking.models.sources import may_read_write_keys, plans_with_write_key_access
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -63,7 +65,7 @@ class SourceAdmin(PlanScopedAdmin[Source], SimpleHistoryAdmin[Source]):
 
     @admin.display(description=_("write key"))
     def write_key_display(self, source: Source) -> StrOrPromise:
-        return write_key_with_rotation(source)
+        return write_key_masked(source)
 
     @admin.display(description=_("write key"))
     def write_key_reveal(self, source: Source) -> StrOrPromise:
@@ -82,6 +84,18 @@ class SourceAdmin(PlanScopedAdmin[Source], SimpleHistoryAdmin[Source]):
         )
         return [rotate, reveal, *super().get_urls()]
 
+    def get_list_display(
+        self, request: HttpRequest
+    ) -> list[str | Callable[[Source], str | bool]]:
+        """The columns, the write key offering Rotate only on rows the user may rotate."""
+        column = write_key_column(
+            set(plans_with_write_key_access(request.user).values_list("pk", flat=True))
+        )
+        return [
+            column if name == "write_key_display" else name
+            for name in self.list_display
+        ]
+
     def get_fields(
         self, request: HttpRequest, obj: Source | None = None
     ) -> tuple[str, ...]:
@@ -99,7 +113,14 @@ class SourceAdmin(PlanScopedAdmin[Source], SimpleHistoryAdmin[Source]):
     ) -> HttpResponse:
         """Confirm on GET; on POST rotate and show the new key once."""
         source = get_object_or_404(Source.objects.select_related("plan"), pk=object_id)
-        if not self.has_change_permission(request, source):
+        user = staff_user(request)
+        if not may_read_write_keys(source.plan, user):
+            # The rotation page shows the new key: the rule is the one for revealing it.
+            logger.warning(
+                "admin.write_key_rotation_refused source_id=%s user_id=%s",
+                source.pk,
+                user.pk,
+            )
             raise PermissionDenied
         confirmed = request.method == "POST" and request.POST.get("confirm") == "yes"
         rotated = [(source, rotate_write_key(source))] if confirmed else []
@@ -140,3 +161,15 @@ class SourceAdmin(PlanScopedAdmin[Source], SimpleHistoryAdmin[Source]):
         return TemplateResponse(
             request, "admin/tracking/source/write_key.html", context
         )
+
+
+def write_key_column(rotatable_plan_ids: set[int]) -> Callable[[Source], str]:
+    """The changelist's write key: masked, with Rotate where the source's plan is rotatable."""
+
+    @admin.display(description=_("write key"))
+    def write_key(source: Source) -> str:
+        if source.plan_id in rotatable_plan_ids:
+            return str(write_key_with_rotation(source))
+        return str(write_key_masked(source))
+
+    return write_key

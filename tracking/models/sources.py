@@ -7,6 +7,7 @@ import secrets
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -105,13 +106,23 @@ def rotate_write_key(source: Source) -> str:
 
 
 def may_read_write_keys(plan: TrackingPlan, user: User | AnonymousUser) -> bool:
-    """Whether the user may read the plan's write keys in full.
+    """Whether the user may read the plan's write keys in full, and so rotate them.
 
     Those who may change the plan's sources may: editors and admins of the plan (its owner, a
-    member, or an admin of every plan). Everyone else sees only the masked form.
+    member, or an admin of every plan). Everyone else sees only the masked form. Rotating
+    follows the same rule because it shows the new key.
     """
     if not user.has_perm("tracking.change_source"):
         return False
     if user.has_perm(SEE_ALL_PLANS):
         return True
     return plans_visible_to(user).filter(pk=plan.pk).exists()
+
+
+def plans_with_write_key_access(
+    user: User | AnonymousUser,
+) -> QuerySet[TrackingPlan]:
+    """The plans whose write keys the user may read and rotate (see `may_read_write_keys`)."""
+    if not user.has_perm("tracking.change_source"):
+        return TrackingPlan.objects.none()
+    return plans_visible_to(user)

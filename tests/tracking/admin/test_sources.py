@@ -1,4 +1,4 @@
-"""Write keys in the source admin: revealed only to the plan's editors, rotated on confirmation."""
+"""Write keys in the source admin: revealed and rotated only by the plan's editors and admins."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import logging
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.contrib.messages import get_messages
 
 from tests.factories import PlanFactory, SourceFactory, UserFactory
 from tracking.models import PlanMembership
@@ -22,6 +23,10 @@ def _staff(username: str, role: str, *, plans=()):
 
 def _reveal_url(source) -> str:
     return f"/admin/tracking/source/{source.pk}/write-key/"
+
+
+def _rotate_url(source) -> str:
+    return f"/admin/tracking/source/{source.pk}/rotate-write-key/"
 
 
 def _pages(source) -> list[str]:
@@ -46,6 +51,7 @@ def test_editor_of_the_plan_is_offered_reveal_without_the_key_in_the_page(
     assert f'<a class="tpg-reveal" href="{_reveal_url(source)}">Reveal</a>' in html
     assert '<button type="button" class="tpg-copy" hidden>Copy</button>' in html
     assert "tracking/js/write_key.js" in html
+    assert f'<a class="tpg-rotate" href="{_rotate_url(source)}">Rotate…</a>' in html
     assert f"••••••••{source.write_key[-4:]}" in html
     assert source.write_key not in html
 
@@ -114,6 +120,8 @@ def test_staff_who_may_not_change_sources_never_get_the_key(client, db, role):
     for url in _pages(source):
         html = client.get(url).content.decode()
         assert "tpg-reveal" not in html, url
+        assert "tpg-rotate" not in html, url
+        assert f"<code>••••••••{source.write_key[-4:]}</code>" in html, url
         assert source.write_key not in html, url
 
 
@@ -127,6 +135,8 @@ def test_editor_of_another_plan_cannot_reveal_the_key(client, db):
     for url in _pages(source):
         html = client.get(url).content.decode()
         assert "tpg-reveal" not in html, url
+        assert "tpg-rotate" not in html, url
+        assert f"<code>••••••••{source.write_key[-4:]}</code>" in html, url
         assert source.write_key not in html, url
 
 
@@ -227,3 +237,113 @@ def test_staff_who_may_only_view_sources_cannot_rotate_a_key(client, db):
 
     source.refresh_from_db()
     assert (response.status_code, source.write_key) == (403, old_key)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_editor_of_another_plan_cannot_rotate_the_key(client, db, caplog, method):
+    caplog.set_level(logging.WARNING, logger="tracking.admin.sources")
+    source = SourceFactory()
+    old_key = source.write_key
+    editor = _staff("editor", "editor", plans=[PlanFactory()])
+    client.force_login(editor)
+
+    response = getattr(client, method)(_rotate_url(source), {"confirm": "yes"})
+
+    source.refresh_from_db()
+    assert (response.status_code, source.write_key) == (403, old_key)
+    logged = [
+        r.getMessage() for r in caplog.records if r.name == "tracking.admin.sources"
+    ]
+    assert logged == [
+        f"admin.write_key_rotation_refused source_id={source.pk} user_id={editor.pk}"
+    ]
+
+
+def test_editor_of_the_plan_rotates_and_sees_the_new_key_once(client, db):
+    source = SourceFactory()
+    old_key = source.write_key
+    client.force_login(_staff("editor", "editor", plans=[source.plan]))
+
+    rotated = client.post(_rotate_url(source), {"confirm": "yes"}).content.decode()
+
+    source.refresh_from_db()
+    assert source.write_key != old_key
+    assert rotated.count(source.write_key) == 1
+    for url in [*_pages(source), _rotate_url(source)]:
+        assert source.write_key not in client.get(url).content.decode(), url
+
+
+def test_changelist_offers_rotate_only_on_the_editors_own_plans_sources(client, db):
+    own, foreign = SourceFactory(), SourceFactory()
+    client.force_login(_staff("editor", "editor", plans=[own.plan]))
+
+    html = client.get("/admin/tracking/source/").content.decode()
+
+    assert f'href="{_rotate_url(own)}"' in html
+    assert f'href="{_rotate_url(foreign)}"' not in html
+    assert f"<code>••••••••{foreign.write_key[-4:]}</code>" in html
+
+
+def _rotate_action(client, sources, *, confirm: bool):
+    data = {
+        "action": "rotate_write_keys",
+        "_selected_action": [str(source.pk) for source in sources],
+    }
+    return client.post(
+        "/admin/tracking/source/", {**data, "confirm": "yes"} if confirm else data
+    )
+
+
+def test_rotate_action_over_two_plans_rotates_only_the_editors_plan(client, db):
+    own = SourceFactory(name="Web", kind="web")
+    foreign = SourceFactory(name="Shop iOS", kind="ios")
+    keys = (own.write_key, foreign.write_key)
+    client.force_login(_staff("editor", "editor", plans=[own.plan]))
+
+    asked = _rotate_action(client, [own, foreign], confirm=False)
+    done = _rotate_action(client, [own, foreign], confirm=True)
+
+    own.refresh_from_db()
+    foreign.refresh_from_db()
+    assert [source for source, _masked in asked.context["pending"]] == [own]
+    assert asked.context["hidden"][-1:] == [("_selected_action", str(own.pk))]
+    assert done.context["rotated"] == [(own, own.write_key)]
+    assert own.write_key != keys[0]
+    assert foreign.write_key == keys[1]
+    refusal = (
+        "Write keys not rotated (only editors and admins of a source's plan may "
+        f"rotate them): Shop iOS (iOS app) · {foreign.plan}"
+    )
+    for response in (asked, done):
+        assert [str(m) for m in get_messages(response.wsgi_request)] == [refusal]
+
+
+def test_rotate_action_refusing_every_source_returns_to_the_changelist(client, db):
+    source = SourceFactory(name="Web", kind="web")
+    old_key = source.write_key
+    client.force_login(_staff("editor", "editor", plans=[PlanFactory()]))
+
+    response = _rotate_action(client, [source], confirm=True)
+
+    source.refresh_from_db()
+    assert (response.status_code, response.url) == (302, "/admin/tracking/source/")
+    assert source.write_key == old_key
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Write keys not rotated (only editors and admins of a source's plan may "
+        f"rotate them): Web (Web) · {source.plan}"
+    ]
+
+
+def test_rotate_action_refusal_speaks_chinese(client, db):
+    source = SourceFactory(name="Web", kind="web")
+    client.force_login(_staff("editor", "editor", plans=[PlanFactory()]))
+
+    response = client.post(
+        "/admin/tracking/source/",
+        {"action": "rotate_write_keys", "_selected_action": [str(source.pk)]},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"未轮换以下写入密钥（只有数据源所属方案的编辑者和管理员可以轮换）：Web (网页) · {source.plan}"
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import SourceFactory
+from tests.factories import PlanFactory, SourceFactory
 from tests.tracking.api.conftest import member
 
 SOURCES = "/api/v1/plans/shop-app/sources"
@@ -63,3 +63,17 @@ def test_rejects_a_name_taken_ignoring_case(as_user, editor, plan):
     assert response.json()["error"]["details"] == {
         "non_field_errors": ["This plan already has a source with this name."]
     }
+
+
+def test_editor_of_another_plan_cannot_rotate_its_keys(as_user, editor, plan):
+    # A plan out of reach answers like a missing one, as everywhere in the API.
+    source = SourceFactory(plan=PlanFactory(key="blog"))
+    old = source.write_key
+
+    response = as_user(editor).post(
+        f"/api/v1/plans/blog/sources/{source.pk}/rotate-write-key"
+    )
+
+    source.refresh_from_db()
+    assert (response.status_code, source.write_key) == (404, old)
+    assert response.json()["error"]["code"] == "not_found"
