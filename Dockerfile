@@ -9,11 +9,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=config.settings.production \
     VAR_DIR=/app/var \
     STATIC_ROOT=/app/staticfiles \
-    WEB_CONCURRENCY=3
+    WEB_CONCURRENCY=3 \
+    UV_PROJECT_ENVIRONMENT=/opt/venv \
+    UV_COMPILE_BYTECODE=1 \
+    PATH=/opt/venv/bin:$PATH
 
 WORKDIR /app
 COPY . .
-RUN pip install .
+# The runtime packages exactly as uv.lock pins them (the same uv as the Makefile's).
+RUN pip install "uv==0.13.10" \
+    && uv sync --locked --no-dev --no-editable \
+    && pip uninstall --yes uv
 # Production settings demand a secret even to collect static files; this one is used for nothing.
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input --verbosity 0 \
     && useradd --system --uid 10001 --home-dir /app app \

@@ -9,18 +9,32 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Every dependency, runtime and development, is pinned with hashes in uv.lock (one lock for
+# every platform and Python 3.11+); pyproject.toml keeps the ranges. uv itself is pinned here.
+UV_VERSION := 0.13.10
+UV         := $(BIN)/uv
+# The virtualenv make creates is the one uv syncs into (uv and pip stay in it).
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+# The platform's certificate store, as pip uses: a proxy's own authority is trusted there.
+export UV_SYSTEM_CERTS := 1
 
-.PHONY: demo test unit integration browser lint install install-dev
+.PHONY: demo test unit integration browser lint install install-dev lock-upgrade
 
-$(BIN)/python:
+$(UV):
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
-install: $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# The runtime packages of uv.lock, exactly; --locked refuses a lock that no longer matches
+# pyproject.toml instead of quietly resolving anew.
+install: $(UV)
+	$(UV) sync --quiet --locked --no-dev --inexact
 
-install-dev: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+install-dev: $(UV)
+	$(UV) sync --quiet --locked --extra dev --inexact
+
+# The one command that moves the lock to the newest releases pyproject.toml allows.
+lock-upgrade: $(UV)
+	$(UV) lock --upgrade
 
 demo: install
 	$(BIN)/python manage.py migrate --no-input
