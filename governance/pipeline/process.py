@@ -19,13 +19,14 @@ from django.db import InterfaceError, OperationalError, transaction
 
 from governance.errors import TransientError
 from governance.models import ProcessedBatch
-from governance.pipeline import aggregate, store, wire
+from governance.pipeline import aggregate, storable, store, wire
 from governance.pipeline.aggregate import ViolationKey
 from governance.pipeline.batch import BatchPayload
 from governance.pipeline.compiled import CompiledPlan
 from governance.pipeline.cycles import cycles_unchecked
 from governance.pipeline.masking import masked_message
-from governance.pipeline.validate import SkewLimits, Verdict, judge
+from governance.pipeline.storable import Repair
+from governance.pipeline.validate import SkewLimits, Verdict, judge, unjudgeable
 from governance.pipeline.validators import plan_cache
 
 logger = logging.getLogger(__name__)
@@ -110,12 +111,16 @@ def process_batch(batch: BatchPayload) -> BatchResult:
     plan = plan_cache().for_source(batch["source_id"])
     with cycles_unchecked():
         # The collector checked every envelope before it answered 200.
-        messages = wire.messages_of(
+        parsed = wire.messages_of(
             batch["endpoint"],
             wire.parse_json(batch["body"].encode("utf-8")),
             checked=True,
         )
-        verdicts = judge_all(messages, plan, received_at=received_at)
+        stored = storable.storable_messages(parsed, body=batch["body"])
+        messages = [message for message, _ in stored]
+        repairs = [repaired for _, repaired in stored]
+        del parsed, stored
+        verdicts = judge_all(messages, plan, received_at=received_at, repairs=repairs)
         try:
             result = _count_once(batch, messages, verdicts, plan, received_at)
         except (OperationalError, InterfaceError) as error:
@@ -133,13 +138,42 @@ def process_batch(batch: BatchPayload) -> BatchResult:
 
 
 def judge_all(
-    messages: list[dict[str, Any]], plan: CompiledPlan | None, *, received_at: datetime
+    messages: list[dict[str, Any]],
+    plan: CompiledPlan | None,
+    *,
+    received_at: datetime,
+    repairs: list[tuple[Repair, ...]] | None = None,
 ) -> list[Verdict]:
+    """A verdict per message; one the validator fails on is judged invalid, not raised."""
     limits = SkewLimits(
         max_future=timedelta(seconds=settings.PIPELINE_MAX_FUTURE_SECONDS),
         max_past=timedelta(seconds=settings.PIPELINE_MAX_PAST_SECONDS),
     )
-    return [judge(m, plan, received_at=received_at, limits=limits) for m in messages]
+    if repairs is None:
+        return [_judged(m, (), plan, received_at, limits) for m in messages]
+    return [
+        _judged(m, r, plan, received_at, limits)
+        for m, r in zip(messages, repairs, strict=True)
+    ]
+
+
+def _judged(
+    message: dict[str, Any],
+    repairs: tuple[Repair, ...],
+    plan: CompiledPlan | None,
+    received_at: datetime,
+    limits: SkewLimits,
+) -> Verdict:
+    try:
+        return judge(
+            message, plan, received_at=received_at, limits=limits, repairs=repairs
+        )
+    # TRICKY: deliberately broad. One sample the validator cannot take (a case no repair
+    # foresaw) must not keep the rest of its batch from being counted: it is counted as
+    # invalid, saying so, and the failure is logged (its type only, never the sample).
+    except Exception as error:  # noqa: BLE001
+        logger.error("pipeline.unjudgeable_sample error=%s", type(error).__name__)
+        return unjudgeable(message, plan, reason=type(error).__name__)
 
 
 def _count_once(

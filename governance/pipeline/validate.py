@@ -13,6 +13,7 @@ from typing import Any
 from governance.pipeline import privacy, scan
 from governance.pipeline.compiled import CompiledEvent, CompiledPlan
 from governance.pipeline.observed import pointer, types_of
+from governance.pipeline.storable import Repair
 from governance.pipeline.wire import parse_timestamp
 from tracking.schemas.build import DATE_TIME_PATTERN
 
@@ -23,8 +24,12 @@ COMMON_PROPERTY = "common_property"
 UNEXPECTED_PROPERTY = "unexpected_property"
 PERSONAL_DATA = "personal_data"
 CLOCK_SKEW = "clock_skew"
+# The sample could not be stored or judged as sent (see pipeline/storable.py).
+UNSTORABLE = "unstorable"
 
-_ALWAYS_INVALID = frozenset({ENVELOPE, UNPLANNED_EVENT, SCHEMA, COMMON_PROPERTY})
+_ALWAYS_INVALID = frozenset(
+    {ENVELOPE, UNPLANNED_EVENT, SCHEMA, COMMON_PROPERTY, UNSTORABLE}
+)
 _VALIDATED_TYPES = frozenset({"track"})
 _NAMED_TYPES = frozenset({"track", "page", "screen"})
 _MAX_MESSAGE = 300
@@ -65,13 +70,16 @@ def judge(
     *,
     received_at: datetime,
     limits: SkewLimits,
+    repairs: tuple[Repair, ...] = (),
 ) -> Verdict:
+    """Every problem of `message`; `repairs` are what was changed to make it storable."""
     message_type = message["type"]
     event_name = _event_name(message)
     validated = message_type in _VALIDATED_TYPES
     event = plan.event(event_name) if plan and validated else None
     payload = _payload(message)
-    violations = _envelope(message)
+    violations = [_unstorable(r.keyword, r.path, r.message) for r in repairs]
+    violations += _envelope(message)
     skew = _skew(message, received_at, limits)
     if skew is not None:
         violations.append(skew)
@@ -99,6 +107,38 @@ def judge(
         personal_findings=personal,
         types=types_of(payload) if message_type in _NAMED_TYPES else (),
     )
+
+
+def unjudgeable(
+    message: dict[str, Any], plan: CompiledPlan | None, *, reason: str
+) -> Verdict:
+    """The verdict on a sample the validator failed on: counted, as invalid, saying so."""
+    message_type = str(message.get("type", ""))
+    event_name = _event_name(message) if message_type in _NAMED_TYPES else ""
+    validated = message_type in _VALIDATED_TYPES
+    planned = not validated or bool(plan and plan.event(event_name))
+    message_id = message.get("messageId")
+    return Verdict(
+        message_type=message_type,
+        event_name=event_name,
+        app_version=app_version(message),
+        message_id=message_id if isinstance(message_id, str) else None,
+        planned=planned,
+        valid=False,
+        violations=(
+            _unstorable(
+                "unjudgeable",
+                "",
+                f"The sample could not be validated ({reason}); counted as invalid.",
+            ),
+        ),
+        personal_findings=0,
+        types=(),
+    )
+
+
+def _unstorable(keyword: str, path: str, message: str) -> Violation:
+    return Violation(kind=UNSTORABLE, keyword=keyword, path=path, message=message)
 
 
 def _event_name(message: dict[str, Any]) -> str:
