@@ -3,7 +3,8 @@
 A resolved key costs no query until its entry expires; an unknown key is remembered briefly
 too, so a client with a wrong key does not cost a query per request. Saving, rotating,
 deactivating or deleting a source forgets its keys at once (signals wired in `governance.apps`).
-The cache is keyed by a hash of the write key, and logs name keys only by `key_id`.
+The cache is keyed by a hash of the write key, and logs name keys only by `key_id`. A value
+that cannot be a key (`usable`) is refused before the cache or the database sees it.
 
 With Redis, the process also keeps the last entry it read for each active key (`seen_active`),
 so that the rate limit can check that Redis still holds it and count in one round trip.
@@ -12,9 +13,9 @@ so that the rate limit can check that Redis still holds it and count in one roun
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, cast
@@ -36,6 +37,9 @@ _UNKNOWN = "unknown"
 NEGATIVE_CACHE_SECONDS = 30
 # Generated keys are 32 characters and the column holds 64; longer is never a key.
 MAX_WRITE_KEY_LENGTH = 64
+# TRICKY: PostgreSQL refuses NUL in text where SQLite takes it, so a key with control
+# characters must never reach the query; keys are printable ASCII, whatever made them.
+_USABLE = re.compile(rf"[\x21-\x7e]{{1,{MAX_WRITE_KEY_LENGTH}}}")
 
 
 class CacheUnavailable(TransientError):
@@ -70,8 +74,16 @@ def cache_key(write_key: str) -> str:
     return _CACHE_PREFIX + _digest(write_key)
 
 
+def usable(write_key: str) -> bool:
+    """Whether a value may be a write key: 1 to 64 printable ASCII characters, no space."""
+    return _USABLE.fullmatch(write_key) is not None
+
+
 def from_authorization(header: str) -> str | None:
-    """The write key in `Basic base64(key:)` (as Segment SDKs send it) or `Bearer key`."""
+    """The write key in `Basic base64(key:)` (as Segment SDKs send it) or `Bearer key`.
+
+    Anything that is not base64 of UTF-8 is None; the value found may still be unusable.
+    """
     scheme, _, credentials = header.strip().partition(" ")
     scheme = scheme.lower()
     credentials = credentials.strip()
@@ -81,7 +93,7 @@ def from_authorization(header: str) -> str | None:
         return None
     try:
         decoded = base64.b64decode(credentials, validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # not ASCII, not base64 (binascii.Error) or not UTF-8
         return None
     username, _, _password = decoded.partition(":")
     return username or None
@@ -92,7 +104,7 @@ def source_for(write_key: str) -> SourceRef | None:
 
     Raises CacheUnavailable when the cache cannot be read or written.
     """
-    if not write_key or len(write_key) > MAX_WRITE_KEY_LENGTH:
+    if not usable(write_key):
         return None
     entry = cache_key(write_key)
     try:

@@ -581,6 +581,18 @@ def bad_auth() -> list[Hostile]:
         "basic-unknown": basic("wk_unknown"),
         "basic-sql": basic("' OR 1=1 --"),
         "basic-65-chars": basic("k" * 65),
+        "basic-huge": basic("k" * 6000),
+        "basic-only": "Basic",
+        "basic-no-colon": "Basic " + base64.b64encode(b"wk_unknown").decode(),
+        "basic-bad-padding": basic("wk_unknown")[:-2],
+        # WSGI hands header bytes over as Latin-1 characters.
+        "basic-latin-1-bytes": "Basic \xff\xfe",
+        "bearer-latin-1-bytes": "Bearer \xe9\xff",
+        **{
+            f"{scheme}-{label}": value
+            for label, key in _UNUSABLE_KEYS.items()
+            for scheme, value in (("basic", basic(key)), ("bearer", f"Bearer {key}"))
+        },
     }
     cases = [
         Hostile(
@@ -593,7 +605,7 @@ def bad_auth() -> list[Hostile]:
         )
         for label, value in headers.items()
     ]
-    for label, value in _WRONG_VALUES.items():
+    for label, value in {**_WRONG_VALUES, **_UNUSABLE_KEYS}.items():
         cases.append(
             Hostile(
                 id=f"body-write-key-{label}",
@@ -603,7 +615,35 @@ def bad_auth() -> list[Hostile]:
                 allowed=frozenset({401}),
             )
         )
+    for label, escape in _SURROGATES.items():
+        if label != "pair-ok":
+            cases.append(
+                Hostile(
+                    id=f"body-write-key-surrogate-{label}",
+                    endpoint="track",
+                    body=b'{"event": "A", "writeKey": "%s"}' % escape.encode(),
+                    authorized=False,
+                    allowed=BAD,
+                    code="malformed_json",
+                )
+            )
     return cases
+
+
+# Values that can never be a key: PostgreSQL would refuse the NUL ones in the query (a 500).
+_UNUSABLE_KEYS = {
+    "nul": "wk\x00",
+    "nul-only": "\x00",
+    "nul-inside": "abc\x00def",
+    "control": "wk\x01",
+    "escape": "wk\x1b[0m",
+    "delete": "wk\x7f",
+    "c1-control": "wk\x85",
+    "tab": "wk\t1",
+    "newline": "wk\n1",
+    "non-ascii": "clé",
+    "chinese": "写入密钥",
+}
 
 
 def timestamps() -> list[Hostile]:
@@ -634,6 +674,56 @@ def timestamps() -> list[Hostile]:
     ]
 
 
+# Every path the collector answers, /v1/import being Segment's alias of /v1/batch.
+COLLECTOR_PATHS = (
+    "track",
+    "page",
+    "screen",
+    "identify",
+    "group",
+    "alias",
+    "batch",
+    "import",
+)
+_EVERY_PATH_BODIES: dict[str, tuple[bytes, str]] = {
+    "empty": (b"", "application/json"),
+    "deep-arrays": (b"[" * 5000, "application/json"),
+    "deep-objects": (b'{"a":' * 5000, "application/json"),
+    "deep-closed": (b"[" * 5000 + b"]" * 5000, "application/json"),
+    "nul-in-value": (
+        b'{"event": "A\\u0000", "userId": "u\\u0000"}',
+        "application/json",
+    ),
+    "nul-in-key": (b'{"event": "A", "traits": {"a\\u0000": 1}}', "application/json"),
+    "raw-nul": (b'{"event": "A\x00"}', "application/json"),
+    "controls": (b'{"event": "A\\u0001\\u001b\\u007f"}', "application/json"),
+    "lone-surrogate": (b'{"event": "\\ud800"}', "application/json"),
+    "invalid-utf8": (b'{"event": "\xff"}', "application/json"),
+    "huge-number": (b'{"event": "A", "n": 1' + b"0" * 5000 + b"}", "application/json"),
+    "duplicate-keys": (b'{"event": "A", "event": "B"}', "application/json"),
+    "form": (b"event=A&userId=u", "application/x-www-form-urlencoded"),
+    "multipart": (
+        b'--x\r\nContent-Disposition: form-data; name="event"\r\n\r\nA\r\n--x--\r\n',
+        "multipart/form-data; boundary=x",
+    ),
+}
+
+
+def every_path() -> list[Hostile]:
+    """A small corpus on every collector path: none may fall through to a 500."""
+    return [
+        Hostile(
+            id=f"{path}-{label}",
+            endpoint=path,
+            body=body,
+            content_type=content_type,
+            allowed=frozenset({200, 400, 415}),
+        )
+        for path in COLLECTOR_PATHS
+        for label, (body, content_type) in _EVERY_PATH_BODIES.items()
+    ]
+
+
 CATEGORIES = {
     "truncated": truncated,
     "truncated-gzip": truncated_gzip,
@@ -650,6 +740,7 @@ CATEGORIES = {
     "duplicate-keys": duplicate_keys,
     "bad-auth": bad_auth,
     "timestamps": timestamps,
+    "every-path": every_path,
 }
 
 

@@ -9,8 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.core.cache.backends.base import memcache_key_warnings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given
+from hypothesis import strategies as st
 
 from governance.collector import keys
 from tests.factories import SourceFactory
@@ -44,6 +47,9 @@ def _b64(text: bytes) -> str:
         ("Basic " + _b64(b":password-only"), None),
         ("Basic not*base64", None),
         ("Basic " + _b64(b"\xff\xfe:"), None),
+        ("Basic clé", None),
+        ("Basic " + _b64(b"wk_123:")[:-2], None),
+        ("Basic " + _b64(b"wk\x00123:"), "wk\x00123"),
         ("Bearer", None),
         ("Token wk_123", None),
     ],
@@ -59,6 +65,9 @@ def _b64(text: bytes) -> str:
         "basic-no-username",
         "basic-not-base64",
         "basic-not-utf8",
+        "basic-not-ascii",
+        "basic-bad-padding",
+        "basic-nul-kept-for-refusal",
         "bearer-no-token",
         "other-scheme",
     ],
@@ -98,12 +107,42 @@ def test_it_remembers_an_unknown_key_briefly(db, django_assert_num_queries):
             assert keys.source_for("unknown-key") is None
 
 
-@pytest.mark.parametrize("write_key", ["", "x" * 65], ids=["empty", "too-long"])
-def test_it_refuses_impossible_keys_without_a_query(
-    db, django_assert_num_queries, write_key
+UNUSABLE_KEYS = {
+    "empty": "",
+    "too-long": "x" * 65,
+    "huge": "x" * 100_000,
+    "nul": "wk\x00123",
+    "nul-only": "\x00",
+    "tab": "wk\t123",
+    "newline": "wk_123\n",
+    "delete": "wk\x7f123",
+    "c1-control": "wk\x85123",
+    "space": "wk 123",
+    "lone-surrogate": "wk\ud800",
+    "non-ascii": "clé",
+    "latin-1-header-bytes": "\xff\xfe",
+}
+
+
+@pytest.mark.parametrize("write_key", UNUSABLE_KEYS.values(), ids=UNUSABLE_KEYS)
+def test_it_refuses_impossible_keys_without_a_query_or_cache_read(
+    db, django_assert_num_queries, monkeypatch, write_key
 ):
+    # PostgreSQL refuses NUL in text (a 500) where SQLite would look the key up.
+    monkeypatch.setattr(keys, "_cached", _never)
+
     with django_assert_num_queries(0):
         assert keys.source_for(write_key) is None
+
+
+def _never(entry: str) -> None:
+    raise AssertionError(entry)
+
+
+@given(st.text(max_size=80))
+def test_it_names_any_key_by_a_cache_entry_every_backend_takes(write_key):
+    # Memcached refuses keys over 250 bytes or with spaces or control characters.
+    assert list(memcache_key_warnings(keys.cache_key(write_key))) == []
 
 
 def test_it_finds_a_new_source_at_once_after_its_key_was_refused(db, either_cache):
