@@ -17,6 +17,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -215,27 +216,70 @@ def received(
     return int(row[0])
 
 
-def test_the_readme_sample_is_answered_200_and_counted_valid_within_seconds(demo):
-    (block,) = readme_shell_blocks(containing="/v1/track")
-    # The README's sample carries no context, so it is counted under no app version.
-    before = received(demo, event="Product Viewed", app_version="")
+@contextmanager
+def traffic_paused(demo: Demo) -> Iterator[None]:
+    """The demo's traffic generator stopped (SIGSTOP) and what it sent counted, then resumed."""
+    (generator,) = [
+        int(line.split(":", 1)[0])
+        for line in processes_of(demo.folder)
+        if "generate_traffic" in line
+    ]
+    os.kill(generator, signal.SIGSTOP)
+    try:
+        wait_for(
+            lambda: not queued(demo) and settled(demo),
+            timeout=30,
+            what="the traffic sent before the pause to be counted",
+        )
+        yield
+    finally:
+        os.kill(generator, signal.SIGCONT)
 
-    answer = demo.shell(block)
-    sent_at = time.monotonic()
 
-    assert answer.strip() == '{"success":true}'
-    wait_for(
-        lambda: received(demo, event="Product Viewed", app_version="") == before + 1,
-        timeout=COUNTED_WITHIN,
-        what="the README's sample to be counted",
-    )
-    (valid,) = query(
+def queued(demo: Demo) -> int:
+    return len(list((demo.folder / "var" / "broker").glob("*.ingest.msg")))
+
+
+def settled(demo: Demo) -> bool:
+    before = received(demo)
+    time.sleep(1.0)
+    return received(demo) == before
+
+
+def totals(demo: Demo) -> tuple[int, int, int]:
+    """(received, valid, violations) of Product Viewed with no app version."""
+    ((got, valid),) = query(
         demo.database,
-        "SELECT sum(valid) FROM governance_windowcount "
+        "SELECT coalesce(sum(received), 0), coalesce(sum(valid), 0) "
+        "FROM governance_windowcount "
         "WHERE event_name = 'Product Viewed' AND app_version = ''",
     )
-    assert valid[0] == before + 1, "the sample without messageId is valid"
-    assert time.monotonic() - sent_at < COUNTED_WITHIN
+    ((violations,),) = query(
+        demo.database,
+        "SELECT coalesce(sum(count), 0) FROM governance_violationcount "
+        "WHERE event_name = 'Product Viewed' AND app_version = ''",
+    )
+    return int(got), int(valid), int(violations)
+
+
+def test_the_readme_sample_is_answered_200_and_counted_valid_within_seconds(demo):
+    (block,) = readme_shell_blocks(containing="/v1/track")
+    with traffic_paused(demo):
+        # The README's sample carries no context, so it is counted under no app version.
+        got, valid, violations = totals(demo)
+
+        answer = demo.shell(block)
+        sent_at = time.monotonic()
+
+        assert answer.strip() == '{"success":true}'
+        wait_for(
+            lambda: totals(demo)[0] == got + 1,
+            timeout=COUNTED_WITHIN,
+            what="the README's sample to be counted",
+        )
+        assert time.monotonic() - sent_at < COUNTED_WITHIN
+        # Valid, though it has no messageId.
+        assert totals(demo) == (got + 1, valid + 1, violations)
 
 
 def test_the_traffic_generators_samples_are_counted(demo):

@@ -146,7 +146,7 @@ def test_every_kind_of_problem_is_counted_exactly_and_stored_masked(pipeline, de
     ]
     big = ViolationCount.objects.get(path="/properties/big_number").examples[0]
     queries = {
-        row.message["properties"]["query"]
+        row.message["properties"].get("query")
         for row in RecentSample.objects.filter(event_name=SEARCHED)
     }
     assert PHONE not in json.dumps(stored, ensure_ascii=False)
