@@ -12,6 +12,7 @@ class GovernanceConfig(AppConfig):
     verbose_name = _("Governance")
 
     def ready(self) -> None:
+        from governance import checks  # noqa: F401  (registers the system checks)
         from governance.collector import keys
         from governance.metric_liveness import current_metric_liveness
         from tracking.metrics.live_findings import register_live_findings

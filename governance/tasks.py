@@ -48,12 +48,12 @@ class IngestTask(Task[Any, Any]):
     reject_on_worker_lost=True,
     autoretry_for=(TransientError,),
     retry_backoff=True,
-    retry_backoff_max=300,
+    retry_backoff_max=settings.INGEST_RETRY_BACKOFF_MAX,
     retry_jitter=True,
     max_retries=settings.INGEST_MAX_RETRIES,
     ignore_result=True,
-    soft_time_limit=120,
-    time_limit=180,
+    soft_time_limit=settings.INGEST_SOFT_TIME_LIMIT,
+    time_limit=settings.INGEST_TIME_LIMIT,
 )
 def process_batch(self: Task[Any, Any], batch: BatchPayload) -> None:
     process.process_batch(batch)

@@ -129,6 +129,17 @@ CACHES = {
 }
 # "embedded://" is kombu's filesystem transport made first-in-first-out and kept until
 # acknowledged (config/embedded_broker.py; config/celery.py registers the scheme).
+# How long a batch may take, and what that makes of a batch held by a worker that died. The
+# largest request the collector takes (500 KB, about 450 samples) is processed in well under a
+# second (bench/README.md); the limits leave tens of times that. A batch is redelivered once
+# the visibility timeout has passed since it was taken, so the timeout must exceed the hard
+# limit plus the longest retry countdown (a retried batch waits at the worker, taken), or a
+# slow batch is delivered twice (harmless: its mark makes the second delivery a no-op). A
+# system check warns when it does not.
+INGEST_SOFT_TIME_LIMIT = env_int("INGEST_SOFT_TIME_LIMIT", default=20)
+INGEST_TIME_LIMIT = env_int("INGEST_TIME_LIMIT", default=30)
+INGEST_RETRY_BACKOFF_MAX = env_int("INGEST_RETRY_BACKOFF_MAX", default=30)
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", default=90)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or REDIS_URL or "embedded://"
 if CELERY_BROKER_URL == "embedded://":
     _broker_dir = VAR_DIR / "broker"
@@ -140,10 +151,11 @@ if CELERY_BROKER_URL == "embedded://":
     _broker_dir.joinpath("control").mkdir(parents=True, exist_ok=True)
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # A batch taken by a worker that died unacknowledged goes back to the queue after this.
-        # It must exceed the longest a batch may take (the task's 180 s hard limit), or a slow
-        # batch is delivered twice (harmless: its mark makes the second delivery a no-op).
-        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", default=600),
+        # A batch taken by a worker that died unacknowledged goes back to the queue after this
+        # (see the ingest limits below), looked for every few seconds.
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "unacked_restore_interval": 5,
+        "unacked_restore_throttle": 1,
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
         # The collector answers 503 at once when Redis is away instead of holding the request
