@@ -7,10 +7,12 @@ from typing import Any
 
 from celery import Task, shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from governance.errors import TransientError
 from governance.pipeline import maintenance, process, store, type_rollup
 from governance.pipeline.batch import BatchPayload
+from governance.queues import Queue
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +46,7 @@ class IngestTask(Task[Any, Any]):
 @shared_task(
     base=IngestTask,
     bind=True,
+    queue=Queue.INGEST.value,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(TransientError,),
@@ -59,11 +62,38 @@ def process_batch(self: Task[Any, Any], batch: BatchPayload) -> None:
     process.process_batch(batch)
 
 
-@shared_task(ignore_result=True, time_limit=600)
+# Maintenance is idempotent and runs again on the next beat anyway: a database that is briefly
+# away is retried a few times soon, then left to the next run.
+_DATABASE_AWAY = (TransientError, OperationalError, InterfaceError)
+
+
+@shared_task(
+    queue=Queue.MAINTENANCE.value,
+    ignore_result=True,
+    soft_time_limit=540,
+    time_limit=600,
+    autoretry_for=_DATABASE_AWAY,
+    retry_backoff=True,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=3,
+)
 def purge_ingest_state() -> None:
     maintenance.purge()
 
 
-@shared_task(ignore_result=True, soft_time_limit=120, time_limit=180)
+@shared_task(
+    queue=Queue.MAINTENANCE.value,
+    ignore_result=True,
+    # Beat sends it every few seconds: a fold that waits longer than that is superseded.
+    expires=60,
+    soft_time_limit=120,
+    time_limit=180,
+    autoretry_for=_DATABASE_AWAY,
+    retry_backoff=True,
+    retry_backoff_max=10,
+    retry_jitter=True,
+    max_retries=3,
+)
 def fold_observed_types() -> None:
     type_rollup.fold_pending_types()
