@@ -1,4 +1,8 @@
-"""Admin pages for what the pipeline accumulates (read-only) and for dead letters (replayable)."""
+"""Admin pages for what the pipeline accumulates (read-only) and for dead letters (replayable).
+
+Every row belongs to a plan, directly or through its source, and is scoped like the plan's own
+rows: listed only to users who may reach the plan, and not found (404) by anyone else.
+"""
 
 from __future__ import annotations
 
@@ -22,12 +26,13 @@ from governance.models import (
     ViolationCount,
     WindowCount,
 )
+from tracking.admin.scoping import PlanScopedAdmin
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(PlanScopedAdmin[Any]):
     """Rows written only by the pipeline: listed and inspected, never edited by hand."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -153,6 +158,8 @@ class RecentSampleAdmin(ReadOnlyAdmin):
 
 @admin.register(DeadLetterBatch)
 class DeadLetterBatchAdmin(ReadOnlyAdmin):
+    # A letter whose source was deleted belongs to no plan: only admins of every plan see it.
+    plan_lookup = "source__plan"
     list_display = [
         "batch_id",
         "source",

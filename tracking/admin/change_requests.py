@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -231,9 +231,9 @@ class ChangeRequestAdmin(PlanScopedAdmin[ChangeRequest]):
         """One review button: call its domain function and go back to the change request."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        change_request = get_object_or_404(ChangeRequest, pk=object_id)
-        if not self.has_change_permission(request, change_request):
+        if not self.has_change_permission(request):
             raise PermissionDenied
+        change_request = self.object_or_404(request, object_id)
         action = request.POST.get("action", "")
         comment = request.POST.get("comment", "").strip()
         if action not in _REVIEWS:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -14,12 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from tracking.admin import actions
 from tracking.admin.actions import duplicate_events
 from tracking.admin.badges import badge
-from tracking.admin.bases import ModelAdmin, ModelForm, SimpleHistoryAdmin
+from tracking.admin.bases import ModelForm
 from tracking.admin.fields import OVERRIDES
 from tracking.admin.inlines import EventPropertyInline
 from tracking.admin.metrics import RemovalGuardedAdmin, removal_refusal, used_by_metrics
-from tracking.admin.scoping import PlanScopedAdmin
+from tracking.admin.scoping import PlanScopedAdmin, PlanScopedHistoryAdmin
 from tracking.models import Event, EventStatus, Tag
+from tracking.models.events import tag_carried_beyond, tags_visible_to
+from tracking.models.members import rows_visible_to
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -64,9 +66,7 @@ def deprecate_events(
 
 
 @admin.register(Event)
-class EventAdmin(
-    RemovalGuardedAdmin[Event], PlanScopedAdmin[Event], SimpleHistoryAdmin[Event]
-):
+class EventAdmin(RemovalGuardedAdmin[Event], PlanScopedHistoryAdmin[Event]):
     form = EventForm
     list_display = [
         "key",
@@ -144,13 +144,38 @@ class EventAdmin(
 
 
 @admin.register(Tag)
-class TagAdmin(ModelAdmin[Tag]):
+class TagAdmin(PlanScopedAdmin[Tag]):
+    """Tags are shared by every plan: listed where the user's plans carry them (or nothing
+    does yet), counted over those plans' events, and changed only where no other plan uses them.
+    """
+
     list_display = ["name", "event_count"]
     ordering = ["name"]
     search_fields = ["name"]
+    narrows_to_referring_plan = False
+
+    def scope(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(pk__in=tags_visible_to(request.user).values("pk"))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Tag]:
-        return super().get_queryset(request).annotate(event_count=Count("events"))
+        events = rows_visible_to(Event.objects.all(), request.user, plan_lookup="plan")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(event_count=Count("events", filter=Q(events__in=events)))
+        )
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: Tag | None = None
+    ) -> bool:
+        shared = obj is not None and tag_carried_beyond(obj, request.user)
+        return not shared and super().has_change_permission(request, obj)
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: Tag | None = None
+    ) -> bool:
+        shared = obj is not None and tag_carried_beyond(obj, request.user)
+        return not shared and super().has_delete_permission(request, obj)
 
     @admin.display(description=_("events"), ordering="event_count")
     def event_count(self, tag: WithAnnotations[Tag, _TagCounts]) -> int:

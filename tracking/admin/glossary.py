@@ -13,10 +13,10 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from tracking.admin.bases import ModelForm, SimpleHistoryAdmin
+from tracking.admin.bases import ModelForm
 from tracking.admin.fields import form_field
 from tracking.admin.metrics import RemovalGuardedAdmin
-from tracking.admin.scoping import PlanScopedAdmin
+from tracking.admin.scoping import PlanScopedHistoryAdmin
 from tracking.metrics import queries
 from tracking.metrics.findings import MetricFinding
 from tracking.models import GlossaryTerm, Modifier, TimePeriod
@@ -89,8 +89,7 @@ class ModifierForm(CheckedGlossaryForm[Modifier]):
 
 class GlossaryAdmin(
     RemovalGuardedAdmin[_RowT],
-    PlanScopedAdmin[_RowT],
-    SimpleHistoryAdmin[_RowT],
+    PlanScopedHistoryAdmin[_RowT],
     Generic[_RowT],
 ):
     """A plan's glossary rows: the plan is fixed once the row exists, and a row online metrics

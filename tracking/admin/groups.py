@@ -9,10 +9,9 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from tracking.admin.bases import SimpleHistoryAdmin
 from tracking.admin.fields import OVERRIDES
 from tracking.admin.inlines import GroupPropertyInline
-from tracking.admin.scoping import PlanScopedAdmin
+from tracking.admin.scoping import PlanScopedHistoryAdmin
 from tracking.models import PropertyGroup
 
 if TYPE_CHECKING:
@@ -25,9 +24,7 @@ class _GroupCounts(TypedDict):
 
 
 @admin.register(PropertyGroup)
-class PropertyGroupAdmin(
-    PlanScopedAdmin[PropertyGroup], SimpleHistoryAdmin[PropertyGroup]
-):
+class PropertyGroupAdmin(PlanScopedHistoryAdmin[PropertyGroup]):
     list_display = ["key", "name", "property_count", "event_count", "updated_at"]
     list_filter = ["plan"]
     # TRICKY: the annotated counts group the query, which drops Meta.ordering.

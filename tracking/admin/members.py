@@ -1,4 +1,4 @@
-"""Admin for plan membership: which plans each user reaches through the API."""
+"""Admin for plan membership: which plans each user reaches through the API and the admin."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from tracking.admin.bases import ModelAdmin
+from tracking.admin.scoping import PlanScopedAdmin
 from tracking.models import PlanMembership
 
 
 @admin.register(PlanMembership)
-class PlanMembershipAdmin(ModelAdmin[PlanMembership]):
+class PlanMembershipAdmin(PlanScopedAdmin[PlanMembership]):
     list_display = ["user", "plan", "roles", "created_at"]
     list_filter = ["plan"]
     list_select_related = ["user", "plan"]

@@ -14,9 +14,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from tracking.admin.badges import badge
-from tracking.admin.bases import SimpleHistoryAdmin
 from tracking.admin.fields import OVERRIDES
 from tracking.admin.inlines import CommonPropertyInline, SourceInline
+from tracking.admin.scoping import PlanScopedHistoryAdmin
 from tracking.checks import Finding, Severity, run_plan_checks
 from tracking.models import TrackingPlan
 
@@ -69,7 +69,9 @@ def finding_row(finding: Finding) -> FindingRow:
 
 
 @admin.register(TrackingPlan)
-class TrackingPlanAdmin(SimpleHistoryAdmin[TrackingPlan]):
+class TrackingPlanAdmin(PlanScopedHistoryAdmin[TrackingPlan]):
+    plan_lookup = "id"
+    narrows_to_referring_plan = False
     list_display = [
         "name",
         "key",

@@ -16,12 +16,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from tracking.admin.badges import badge
-from tracking.admin.bases import SimpleHistoryAdmin
 from tracking.admin.fields import OVERRIDES
 from tracking.admin.filters import NestingFilter
 from tracking.admin.inlines import NestedPropertyInline
 from tracking.admin.metrics import RemovalGuardedAdmin, used_by_metrics
-from tracking.admin.scoping import PlanScopedAdmin, is_autocomplete
+from tracking.admin.scoping import PlanScopedHistoryAdmin, is_autocomplete
 from tracking.models import Event, PrivacyClass, Property, PropertyType
 
 if TYPE_CHECKING:
@@ -48,8 +47,7 @@ _HOLDS_FIELDS = Q(type=PropertyType.OBJECT) | Q(
 @admin.register(Property)
 class PropertyAdmin(
     RemovalGuardedAdmin[Property],
-    PlanScopedAdmin[Property],
-    SimpleHistoryAdmin[Property],
+    PlanScopedHistoryAdmin[Property],
 ):
     list_display = [
         "key",

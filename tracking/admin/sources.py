@@ -9,23 +9,25 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 from tracking.admin.actions import rotate_write_keys, rotation_page
-from tracking.admin.bases import SimpleHistoryAdmin
 from tracking.admin.inlines import (
     write_key_fields,
     write_key_masked,
     write_key_with_reveal,
     write_key_with_rotation,
 )
-from tracking.admin.scoping import PlanScopedAdmin
+from tracking.admin.scoping import PlanScopedHistoryAdmin
 from tracking.admin.staff import staff_user
 from tracking.models import Source, rotate_write_key
-from tracking.models.sources import may_read_write_keys, plans_with_write_key_access
+from tracking.models.sources import (
+    WRITE_KEY_PERMISSION,
+    may_read_write_keys,
+    plans_with_write_key_access,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -44,7 +46,7 @@ _SOURCE_FIELDS = (
 
 
 @admin.register(Source)
-class SourceAdmin(PlanScopedAdmin[Source], SimpleHistoryAdmin[Source]):
+class SourceAdmin(PlanScopedHistoryAdmin[Source]):
     list_display = [
         "name",
         "kind",
@@ -111,17 +113,14 @@ class SourceAdmin(PlanScopedAdmin[Source], SimpleHistoryAdmin[Source]):
     def rotate_write_key_view(
         self, request: HttpRequest, object_id: str
     ) -> HttpResponse:
-        """Confirm on GET; on POST rotate and show the new key once."""
-        source = get_object_or_404(Source.objects.select_related("plan"), pk=object_id)
-        user = staff_user(request)
-        if not may_read_write_keys(source.plan, user):
-            # The rotation page shows the new key: the rule is the one for revealing it.
-            logger.warning(
-                "admin.write_key_rotation_refused source_id=%s user_id=%s",
-                source.pk,
-                user.pk,
-            )
-            raise PermissionDenied
+        """Confirm on GET; on POST rotate and show the new key once.
+
+        The rotation page shows the new key, so the rule is the one for revealing it: 403 for
+        a role that may not, 404 for a source of a plan the user may not reach.
+        """
+        source = self._source_with_key(
+            request, object_id, refusal="admin.write_key_rotation_refused"
+        )
         confirmed = request.method == "POST" and request.POST.get("confirm") == "yes"
         rotated = [(source, rotate_write_key(source))] if confirmed else []
         return rotation_page(
@@ -136,17 +135,16 @@ class SourceAdmin(PlanScopedAdmin[Source], SimpleHistoryAdmin[Source]):
     def write_key_view(self, request: HttpRequest, source_id: int) -> HttpResponse:
         """The full write key, to those who may read it: JSON for the page script, else a page.
 
-        The admin site marks the answer `Cache-Control: no-store`; others get 403.
+        The admin site marks the answer `Cache-Control: no-store`. A role that may not read
+        keys gets 403; a source of a plan the user may not reach, 404.
         """
-        source = get_object_or_404(Source.objects.select_related("plan"), pk=source_id)
-        user = staff_user(request)
-        if not may_read_write_keys(source.plan, user):
-            logger.warning(
-                "admin.write_key_refused source_id=%s user_id=%s", source.pk, user.pk
-            )
-            raise PermissionDenied
+        source = self._source_with_key(
+            request, str(source_id), refusal="admin.write_key_refused"
+        )
         logger.info(
-            "admin.write_key_revealed source_id=%s user_id=%s", source.pk, user.pk
+            "admin.write_key_revealed source_id=%s user_id=%s",
+            source.pk,
+            request.user.pk,
         )
         wanted = request.get_preferred_type(["text/html", "application/json"])
         if wanted == "application/json":
@@ -161,6 +159,20 @@ class SourceAdmin(PlanScopedAdmin[Source], SimpleHistoryAdmin[Source]):
         return TemplateResponse(
             request, "admin/tracking/source/write_key.html", context
         )
+
+    def _source_with_key(
+        self, request: HttpRequest, object_id: str, *, refusal: str
+    ) -> Source:
+        """The source whose key the user may read; the role is asked before any lookup."""
+        user = staff_user(request)
+        if not user.has_perm(WRITE_KEY_PERMISSION):
+            logger.warning("%s source_id=%s user_id=%s", refusal, object_id, user.pk)
+            raise PermissionDenied
+        source = self.object_or_404(request, object_id)
+        if not may_read_write_keys(source.plan, user):
+            logger.warning("%s source_id=%s user_id=%s", refusal, source.pk, user.pk)
+            raise PermissionDenied
+        return source
 
 
 def write_key_column(rotatable_plan_ids: set[int]) -> Callable[[Source], str]:

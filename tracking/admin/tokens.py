@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from tracking.admin.bases import ModelAdmin
+from tracking.admin.scoping import RowScopedAdmin
 from tracking.admin.staff import staff_user
 from tracking.models import ApiToken, revoke_token
 
@@ -47,7 +47,7 @@ def revoke_tokens(
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(ModelAdmin[ApiToken]):
+class ApiTokenAdmin(RowScopedAdmin[ApiToken]):
     list_display = [
         "prefix",
         "name",
@@ -62,8 +62,10 @@ class ApiTokenAdmin(ModelAdmin[ApiToken]):
     search_fields = ["name", "prefix", "user__username"]
     actions = [revoke_tokens]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[ApiToken]:
-        queryset = super().get_queryset(request)
+    def scope(
+        self, request: HttpRequest, queryset: QuerySet[ApiToken]
+    ) -> QuerySet[ApiToken]:
+        # Tokens belong to users, not plans: someone else's token is not found (404).
         if manages_all_tokens(request):
             return queryset
         return queryset.filter(user=staff_user(request))

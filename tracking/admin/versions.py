@@ -17,9 +17,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from tracking.admin.badges import badge
-from tracking.admin.bases import ModelAdmin
 from tracking.admin.fields import form_field
 from tracking.admin.plans import finding_row
+from tracking.admin.scoping import PlanScopedAdmin
 from tracking.admin.staff import staff_user
 from tracking.diff import ADDITIVE, BREAKING, TEXT, Change, PlanDiff, diff_from_dict
 from tracking.errors import (
@@ -28,7 +28,13 @@ from tracking.errors import (
     NothingToPublish,
     PublishRefused,
 )
-from tracking.models import ChangeRequest, ChangeStatus, PlanVersion, TrackingPlan
+from tracking.models import (
+    ChangeRequest,
+    ChangeStatus,
+    PlanVersion,
+    TrackingPlan,
+    plans_visible_to,
+)
 from tracking.publishing import preview_publish, publish_version, version_snapshot
 
 # Publishing creates a PlanVersion, so it is granted by the model's add permission: a custom
@@ -140,7 +146,7 @@ class PublishForm(forms.Form):
 
 
 @admin.register(PlanVersion)
-class PlanVersionAdmin(ModelAdmin[PlanVersion]):
+class PlanVersionAdmin(PlanScopedAdmin[PlanVersion]):
     """Versions are immutable: listed and shown, never added, changed or deleted here."""
 
     list_display = [
@@ -220,7 +226,7 @@ class PlanVersionAdmin(ModelAdmin[PlanVersion]):
         """Show what publishing would do; on POST publish and go to the new version."""
         if not request.user.has_perm(PUBLISH_PERMISSION):
             raise PermissionDenied
-        plan = get_object_or_404(TrackingPlan, pk=plan_id)
+        plan = get_object_or_404(plans_visible_to(request.user), pk=plan_id)
         form = PublishForm(
             request.POST if request.method == "POST" else None,
             plan=plan,

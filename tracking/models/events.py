@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -12,6 +14,7 @@ from tracking import naming
 from tracking.constraints import Constraints, narrowing_errors
 from tracking.models.groups import PropertyGroup, related_or_none, same_plan_error
 from tracking.models.keys import KeyedModel
+from tracking.models.members import plans_visible_to, sees_all_plans
 from tracking.models.plans import TrackingPlan
 from tracking.models.properties import ConstrainedFields, Property
 from tracking.models.sources import Source
@@ -38,6 +41,36 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def tags_visible_to(user: User | AnonymousUser) -> QuerySet[Tag]:
+    """Tags on events or metrics of the plans the user may see, and tags nothing carries yet.
+
+    Tags are one vocabulary shared by every plan, but a tag only other plans carry is theirs.
+    """
+    if sees_all_plans(user):
+        return Tag.objects.all()
+    plans = plans_visible_to(user)
+    carried = Tag.objects.filter(Q(events__isnull=False) | Q(metrics__isnull=False))
+    return Tag.objects.filter(
+        Q(pk__in=Tag.objects.filter(events__plan__in=plans).values("pk"))
+        | Q(pk__in=Tag.objects.filter(metrics__plan__in=plans).values("pk"))
+        | ~Q(pk__in=carried.values("pk"))
+    )
+
+
+def tag_carried_beyond(tag: Tag, user: User | AnonymousUser) -> bool:
+    """Whether an event or metric of a plan the user may not see carries the tag.
+
+    Renaming or deleting such a tag would change that plan too.
+    """
+    if sees_all_plans(user):
+        return False
+    plans = plans_visible_to(user)
+    return (
+        tag.events.exclude(plan__in=plans).exists()
+        or tag.metrics.exclude(plan__in=plans).exists()
+    )
 
 
 class Event(KeyedModel):

@@ -1,23 +1,27 @@
-"""Plan membership: which plans a user may reach through the API.
+"""Plan membership: which plans a user may reach through the API and the admin.
 
 Roles are global Django groups that carry model permissions (what a user may do); membership
 rows say where (which plans). A user reaches a plan they are a member or the owner of;
 superusers and holders of the `tracking.see_all_plans` permission (the admin role) reach every
-plan. Keeping roles global means one place grants rights, and the Django admin, which checks
-the same model permissions, keeps working unchanged for staff PMs.
+plan. Keeping roles global means one place grants rights; the API and the Django admin check
+the same model permissions and narrow rows to the same plans.
 """
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tracking.models.plans import TrackingPlan
 
 SEE_ALL_PLANS = "tracking.see_all_plans"
+
+_RowT = TypeVar("_RowT", bound=Model)
 
 
 class PlanMembership(models.Model):
@@ -69,3 +73,20 @@ def plans_visible_to(
         Q(pk__in=PlanMembership.objects.filter(user=user).values("plan_id"))
         | Q(owner=user)
     )
+
+
+def sees_all_plans(user: User | AnonymousUser) -> bool:
+    return user.is_active and user.has_perm(SEE_ALL_PLANS)
+
+
+def rows_visible_to(
+    queryset: QuerySet[_RowT], user: User | AnonymousUser, *, plan_lookup: str
+) -> QuerySet[_RowT]:
+    """The rows of `queryset` in plans the user may see; `plan_lookup` leads from a row to its plan.
+
+    Superusers and the admin role see every row, including rows of no plan (a dead letter whose
+    source was deleted); everyone else sees only the rows of plans they own or are members of.
+    """
+    if sees_all_plans(user):
+        return queryset
+    return queryset.filter(**{f"{plan_lookup}__in": plans_visible_to(user)})

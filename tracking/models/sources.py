@@ -16,6 +16,9 @@ from simple_history.models import HistoricalRecords
 from tracking.models.members import SEE_ALL_PLANS, plans_visible_to
 from tracking.models.plans import TrackingPlan
 
+# Reading a write key in full, and so rotating it, goes with changing the plan's sources.
+WRITE_KEY_PERMISSION = "tracking.change_source"
+
 
 class SourceKind(models.TextChoices):
     IOS = "ios", _("iOS app")
@@ -112,7 +115,7 @@ def may_read_write_keys(plan: TrackingPlan, user: User | AnonymousUser) -> bool:
     member, or an admin of every plan). Everyone else sees only the masked form. Rotating
     follows the same rule because it shows the new key.
     """
-    if not user.has_perm("tracking.change_source"):
+    if not user.has_perm(WRITE_KEY_PERMISSION):
         return False
     if user.has_perm(SEE_ALL_PLANS):
         return True
@@ -123,6 +126,6 @@ def plans_with_write_key_access(
     user: User | AnonymousUser,
 ) -> QuerySet[TrackingPlan]:
     """The plans whose write keys the user may read and rotate (see `may_read_write_keys`)."""
-    if not user.has_perm("tracking.change_source"):
+    if not user.has_perm(WRITE_KEY_PERMISSION):
         return TrackingPlan.objects.none()
     return plans_visible_to(user)

@@ -125,19 +125,17 @@ def test_staff_who_may_not_change_sources_never_get_the_key(client, db, role):
         assert source.write_key not in html, url
 
 
-def test_editor_of_another_plan_cannot_reveal_the_key(client, db):
+def test_editor_of_another_plan_finds_neither_the_source_nor_its_key(client, db):
     source = SourceFactory()
     client.force_login(_staff("editor", "editor", plans=[PlanFactory()]))
 
     revealed = client.get(_reveal_url(source), HTTP_ACCEPT="application/json")
 
-    assert revealed.status_code == 403
-    for url in _pages(source):
-        html = client.get(url).content.decode()
-        assert "tpg-reveal" not in html, url
-        assert "tpg-rotate" not in html, url
-        assert f"<code>••••••••{source.write_key[-4:]}</code>" in html, url
-        assert source.write_key not in html, url
+    assert revealed.status_code == 404
+    for url in _pages(source)[:2]:
+        assert client.get(url).status_code == 404, url
+    listed = client.get("/admin/tracking/source/").content.decode()
+    assert f"••••••••{source.write_key[-4:]}" not in listed
 
 
 @pytest.mark.parametrize("cast", ["qa", "engineer", "approver", "outsider"])
@@ -240,23 +238,15 @@ def test_staff_who_may_only_view_sources_cannot_rotate_a_key(client, db):
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_editor_of_another_plan_cannot_rotate_the_key(client, db, caplog, method):
-    caplog.set_level(logging.WARNING, logger="tracking.admin.sources")
+def test_editor_of_another_plan_cannot_rotate_the_key(client, db, method):
     source = SourceFactory()
     old_key = source.write_key
-    editor = _staff("editor", "editor", plans=[PlanFactory()])
-    client.force_login(editor)
+    client.force_login(_staff("editor", "editor", plans=[PlanFactory()]))
 
     response = getattr(client, method)(_rotate_url(source), {"confirm": "yes"})
 
     source.refresh_from_db()
-    assert (response.status_code, source.write_key) == (403, old_key)
-    logged = [
-        r.getMessage() for r in caplog.records if r.name == "tracking.admin.sources"
-    ]
-    assert logged == [
-        f"admin.write_key_rotation_refused source_id={source.pk} user_id={editor.pk}"
-    ]
+    assert (response.status_code, source.write_key) == (404, old_key)
 
 
 def test_editor_of_the_plan_rotates_and_sees_the_new_key_once(client, db):
@@ -281,7 +271,7 @@ def test_changelist_offers_rotate_only_on_the_editors_own_plans_sources(client, 
 
     assert f'href="{_rotate_url(own)}"' in html
     assert f'href="{_rotate_url(foreign)}"' not in html
-    assert f"<code>••••••••{foreign.write_key[-4:]}</code>" in html
+    assert f"••••••••{foreign.write_key[-4:]}" not in html
 
 
 def _rotate_action(client, sources, *, confirm: bool):
@@ -310,15 +300,10 @@ def test_rotate_action_over_two_plans_rotates_only_the_editors_plan(client, db):
     assert done.context["rotated"] == [(own, own.write_key)]
     assert own.write_key != keys[0]
     assert foreign.write_key == keys[1]
-    refusal = (
-        "Write keys not rotated (only editors and admins of a source's plan may "
-        f"rotate them): Shop iOS (iOS app) · {foreign.plan}"
-    )
-    for response in (asked, done):
-        assert [str(m) for m in get_messages(response.wsgi_request)] == [refusal]
+    assert "Shop iOS" not in asked.content.decode() + done.content.decode()
 
 
-def test_rotate_action_refusing_every_source_returns_to_the_changelist(client, db):
+def test_rotate_action_on_another_plans_source_changes_nothing(client, db):
     source = SourceFactory(name="Web", kind="web")
     old_key = source.write_key
     client.force_login(_staff("editor", "editor", plans=[PlanFactory()]))
@@ -328,22 +313,4 @@ def test_rotate_action_refusing_every_source_returns_to_the_changelist(client, d
     source.refresh_from_db()
     assert (response.status_code, response.url) == (302, "/admin/tracking/source/")
     assert source.write_key == old_key
-    assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        "Write keys not rotated (only editors and admins of a source's plan may "
-        f"rotate them): Web (Web) · {source.plan}"
-    ]
-
-
-def test_rotate_action_refusal_speaks_chinese(client, db):
-    source = SourceFactory(name="Web", kind="web")
-    client.force_login(_staff("editor", "editor", plans=[PlanFactory()]))
-
-    response = client.post(
-        "/admin/tracking/source/",
-        {"action": "rotate_write_keys", "_selected_action": [str(source.pk)]},
-        HTTP_ACCEPT_LANGUAGE="zh-hans",
-    )
-
-    assert [str(m) for m in get_messages(response.wsgi_request)] == [
-        f"未轮换以下写入密钥（只有数据源所属方案的编辑者和管理员可以轮换）：Web (网页) · {source.plan}"
-    ]
+    assert [str(m) for m in get_messages(response.wsgi_request)] == []

@@ -15,12 +15,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from tracking.admin.badges import badge
-from tracking.admin.bases import SimpleHistoryAdmin
 from tracking.admin.fields import OVERRIDES
 from tracking.admin.metrics.forms import MetricForm
 from tracking.admin.metrics.kind_fields import EXPRESSION_ONLY, KIND_FIELDS, RATIO_ONLY
 from tracking.admin.metrics.removal import RemovalGuardedAdmin
-from tracking.admin.scoping import PlanScopedAdmin
+from tracking.admin.scoping import PlanScopedHistoryAdmin
 from tracking.admin.staff import staff_user
 from tracking.errors import InvalidTransition, MetricDependencyError, MetricInvalid
 from tracking.metrics import queries, store
@@ -117,9 +116,7 @@ _SEVERITY_LABELS = {"error": _("error"), "warning": _("warning"), "info": _("inf
 
 
 @admin.register(Metric)
-class MetricAdmin(
-    RemovalGuardedAdmin[Metric], PlanScopedAdmin[Metric], SimpleHistoryAdmin[Metric]
-):
+class MetricAdmin(RemovalGuardedAdmin[Metric], PlanScopedHistoryAdmin[Metric]):
     form = MetricForm
     list_display = [
         "key",

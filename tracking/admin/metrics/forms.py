@@ -190,7 +190,13 @@ class MetricForm(ModelForm[Metric]):
 
     def _plan_id(self) -> int | None:
         raw = self.data.get("plan") or self.initial.get("plan") or self.instance.plan_id
-        return int(raw) if str(raw or "").isdigit() else None
+        if not str(raw or "").isdigit():
+            return None
+        plans = self.fields.get("plan")
+        if isinstance(plans, forms.ModelChoiceField) and plans.queryset is not None:
+            # A plan the admin does not offer the user lends the form none of its rows.
+            return int(raw) if plans.queryset.filter(pk=raw).exists() else None
+        return int(raw)
 
     def _scope_choices(self, plan_id: int | None) -> None:
         """Events, properties, metrics, qualifiers and periods of the metric's plan only."""

@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -32,6 +33,8 @@ class RemovalGuardedAdmin(ModelAdmin[_GuardedT], Generic[_GuardedT]):
         object_id: str,
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
+        if not self.has_delete_permission(request):
+            raise PermissionDenied  # the role first, before any row is looked up
         obj = self.get_object(request, unquote(object_id))
         refusal = removal_refusal(obj) if obj is not None else None
         if refusal is None:
