@@ -25,5 +25,7 @@ urlpatterns = [
 ]
 
 # Requests under /api/ get the API's JSON error shape; others Django's pages.
+handler400 = "tracking.api.errors.bad_request"
+handler403 = "tracking.api.errors.permission_denied"
 handler404 = "tracking.api.errors.not_found"
 handler500 = "tracking.api.errors.server_error"

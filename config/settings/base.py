@@ -274,6 +274,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only, bounded in size and depth, NUL refused; the import view adds its own.
+    "DEFAULT_PARSER_CLASSES": ["tracking.api.parsers.BoundedJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "tracking.api.pagination.PagePagination",
     "PAGE_SIZE": env_int("API_PAGE_SIZE", default=50),
     "DEFAULT_FILTER_BACKENDS": [

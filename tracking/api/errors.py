@@ -1,27 +1,45 @@
 """One error shape for the whole API: `{"error": {"code", "message", "details"}}`.
 
 `api_exception_handler` renders DRF's exceptions, Django's validation and permission errors,
-deleting a row still in use, and the registry's domain errors (`tracking.errors`).
+refused request bodies (too large, too many form fields, unreadable), deleting a row still in
+use, and the registry's domain errors (`tracking.errors`). `bad_request`, `permission_denied`,
 `not_found` and `server_error` do the same for requests under /api/ that Django answers itself.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    UnreadablePostError,
+)
 from django.utils.translation import gettext as _
 from django.views import defaults
-from rest_framework import exceptions
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
+from tracking.api.parsers import BodyTooLarge
 from tracking.errors import TrackingError
+
+logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 # Paths answered in the JSON error shape: the API, and the collector's Segment endpoints.
@@ -72,9 +90,34 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     )
 
 
+class RequestRefused(exceptions.APIException):
+    """A request Django refuses to read: too large, too many fields or files, or cut off."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "bad_request"
+
+
+def _refused(exc: Exception) -> exceptions.APIException | None:
+    if isinstance(exc, RequestDataTooBig):
+        return BodyTooLarge(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return RequestRefused(
+            _("The request carries more form fields or files than this server takes.")
+        )
+    if isinstance(exc, SuspiciousOperation):
+        logger.warning("api.request_refused kind=%s", type(exc).__name__)
+        return RequestRefused(_("The request could not be read."))
+    if isinstance(exc, UnreadablePostError):  # the client went away mid-body
+        return RequestRefused(_("The request body could not be read."))
+    return None
+
+
 def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
     if isinstance(exc, exceptions.APIException):
         return exc
+    refused = _refused(exc)
+    if refused is not None:
+        return refused
     if isinstance(exc, Http404):
         return exceptions.NotFound()
     if isinstance(exc, DjangoPermissionDenied):
@@ -123,6 +166,24 @@ def _in_use_body(exc: ProtectedError | RestrictedError) -> dict[str, Any]:
         _("This row is still used by others; remove those uses first."),
         {"used_by": users[:_PROTECTED_SHOWN], "count": len(users)},
     )
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 page, or the API's error shape for paths under /api/ and /v1/."""
+    if request.path.startswith(JSON_PREFIXES):
+        body = error_body("bad_request", _("The request could not be read."))
+        return JsonResponse(body, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 403 page, or the API's error shape for paths under /api/ and /v1/."""
+    if request.path.startswith(JSON_PREFIXES):
+        body = error_body(
+            "permission_denied", _("You do not have permission to do this.")
+        )
+        return JsonResponse(body, status=403)
+    return defaults.permission_denied(request, exception)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

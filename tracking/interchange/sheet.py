@@ -20,6 +20,7 @@ import zipfile
 from dataclasses import replace
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
+from xml.etree.ElementTree import ParseError as XMLParseError
 
 from django.utils.translation import gettext as _
 
@@ -99,7 +100,7 @@ def parse_xlsx(data: bytes, *, filename: str = "") -> ParseResult:
             where=filename,
             format_name=FORMAT_XLSX,
         )
-    except (ValueError, OSError, zipfile.BadZipFile) as exc:
+    except (ValueError, OSError, zipfile.BadZipFile, XMLParseError) as exc:
         return failed(
             _("Not a readable XLSX workbook (%s).") % exc,
             where=filename,

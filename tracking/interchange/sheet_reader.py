@@ -35,6 +35,7 @@ from tracking.interchange.sheet_columns import (
     parse_type,
     type_choices,
 )
+from tracking.storable import text_flaw
 
 Row = tuple[int, list[str]]
 
@@ -66,6 +67,14 @@ def parse_rows(rows: list[Row], *, format_name: str) -> ParseResult:
             where=row_label(header[0]),
             format_name=format_name,
         )
+    for number, cells in rows:
+        if any(text_flaw(cell) for cell in cells):
+            # PostgreSQL cannot store it; SQLite could, so both refuse it here.
+            return failed(
+                _("A cell holds a NUL character or an unpaired surrogate."),
+                where=row_label(number),
+                format_name=format_name,
+            )
     events: dict[str, _EventRows] = {}
     present = set(columns.values())
     for number, cells in rows:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.core.exceptions import SuspiciousOperation
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from tests.factories import EventFactory
-from tracking.api.errors import api_exception_handler
+from tracking.api.errors import api_exception_handler, bad_request, permission_denied
 from tracking.api.views.plans import PlanViewSet
 from tracking.errors import ApprovalRequired, PublishRefused
 
@@ -160,3 +163,69 @@ def test_model_validation_raised_by_the_domain_is_a_400(as_user, editor, plan):
     )
 
     assert list(_error(response, 400)["details"]) == ["key"]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        pytest.param("application/x-www-form-urlencoded", "key=A", id="form"),
+        pytest.param(
+            "multipart/form-data; boundary=b",
+            '--b\r\nContent-Disposition: form-data; name="key"\r\n\r\nA\r\n--b--\r\n',
+            id="multipart",
+        ),
+    ],
+)
+def test_415_for_a_form_body(as_user, editor, content_type, body):
+    # Form parsing reached JSON fields' own json.loads, past the nesting and NUL checks.
+    response = as_user(editor).generic(
+        "POST", "/api/v1/plans/shop-app/events", body, content_type=content_type
+    )
+
+    assert _error(response, 415)["code"] == "unsupported_media_type"
+
+
+def test_413_for_a_body_over_the_upload_limit(as_user, editor, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+
+    response = as_user(editor).post(
+        "/api/v1/plans/shop-app/events",
+        {"key": "Cart Viewed", "description": "x" * 200},
+    )
+
+    assert _error(response, 413)["code"] == "body_too_large"
+
+
+def test_400_for_more_multipart_fields_than_django_takes(as_user, editor, plan):
+    # Django raises TooManyFieldsSent, which it would answer with an HTML page.
+    part = '--b\r\nContent-Disposition: form-data; name="f{}"\r\n\r\nx\r\n'
+    body = "".join(part.format(n) for n in range(1100)) + "--b--\r\n"
+
+    response = as_user(editor).generic(
+        "POST",
+        "/api/v1/plans/shop-app/import/csv",
+        body,
+        content_type="multipart/form-data; boundary=b",
+    )
+
+    assert _error(response, 400)["code"] == "bad_request"
+
+
+@pytest.mark.parametrize(
+    ("handler", "status", "code"),
+    [
+        pytest.param(bad_request, 400, "bad_request", id="400"),
+        pytest.param(permission_denied, 403, "permission_denied", id="403"),
+    ],
+)
+def test_django_own_answers_under_api_are_json(rf, handler, status, code):
+    response = handler(rf.get("/api/v1/plans"), SuspiciousOperation())
+
+    assert response.status_code == status
+    assert json.loads(response.content)["error"]["code"] == code
+
+
+def test_django_own_400_outside_the_api_stays_a_page(rf):
+    response = bad_request(rf.get("/admin/"), SuspiciousOperation())
+
+    assert response["Content-Type"].startswith("text/html")
