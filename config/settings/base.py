@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "tracking",
     "governance",
 ]
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: it turns a locked-out admin sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -216,6 +220,50 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "admin:login"
 
 # ---------------------------------------------------------------------------
+# Sign-in lockout — django-axes: after AXES_FAILURE_LIMIT wrong passwords, a username is locked
+# out from that address for AXES_COOLOFF_MINUTES (the admin login and POST /api/v1/tokens).
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+# ---------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # First: it refuses a locked-out sign-in before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+_AXES_HANDLERS = {
+    "database": "axes.handlers.database.AxesDatabaseHandler",
+    "cache": "axes.handlers.cache.AxesCacheHandler",
+}
+
+
+def _axes_handler(name: str, *, redis_url: str) -> str:
+    """Where failures are counted: the database, or the cache when it is Redis."""
+    if name not in _AXES_HANDLERS:
+        msg = f"AXES_HANDLER={name!r} is not one of: {', '.join(_AXES_HANDLERS)}."
+        raise ImproperlyConfigured(msg)
+    if name == "cache" and not redis_url:
+        # Each process would count its own failures in its memory.
+        msg = "AXES_HANDLER=cache needs REDIS_URL, the one cache all processes share."
+        raise ImproperlyConfigured(msg)
+    return _AXES_HANDLERS[name]
+
+
+AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", default=15))
+# The username and the address together: an attacker locks that username out for themselves
+# only, and guessing many usernames from one address is the API's anonymous rate's to stop.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = _axes_handler(env_str("AXES_HANDLER", "database"), redis_url=REDIS_URL)
+AXES_CLIENT_IP_CALLABLE = "tracking.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "tracking.lockout.lockout_response"
+# Locked-out sign-ins are cleared with `manage.py axes_reset_username <name>`, not the admin.
+AXES_ENABLE_ADMIN = False
+# Proxies in front of the service that append the client's address to X-Forwarded-For; the
+# lockout and the API's rate limits count by that address. 0: the connection's own address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0)
+
+# ---------------------------------------------------------------------------
 # Languages — English and Simplified Chinese, chosen per user or by the browser
 # https://docs.djangoproject.com/en/5.2/topics/i18n/translation/
 # ---------------------------------------------------------------------------
@@ -291,6 +339,8 @@ REST_FRAMEWORK = {
         "anon": _env_rate("API_THROTTLE_ANON_RATE", "60/minute"),
         "user": _env_rate("API_THROTTLE_USER_RATE", "5000/hour"),
     },
+    # Rates count per client address: the sign-in lockout's (see TRUSTED_PROXY_COUNT).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tracking.api.errors.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": False,

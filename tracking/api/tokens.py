@@ -11,9 +11,10 @@ from rest_framework.authentication import (
     BasicAuthentication,
     get_authorization_header,
 )
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.request import Request
 
+from tracking.lockout import cooloff_seconds, lockout_message
 from tracking.models.tokens import ApiToken, find_usable_token
 
 KEYWORDS = (b"bearer", b"token")
@@ -48,17 +49,40 @@ class BearerTokenAuthentication(BaseAuthentication):
         return 'Bearer realm="api"'
 
 
+class SignInLockedOut(Throttled):
+    """Too many wrong passwords for this username from this address (429, Retry-After)."""
+
+    default_code = "locked_out"
+
+    def __init__(self) -> None:
+        super().__init__(detail=lockout_message(), code=self.default_code)
+        # Set after: Throttled would append its own "expected available in" sentence.
+        self.wait = cooloff_seconds()
+
+
 class PasswordForTokenAuthentication(BasicAuthentication):
     """HTTP Basic with a user's password, accepted only to create a token (POST).
 
     So an engineer gets a token from a terminal (`curl -u name -X POST .../tokens`) without
-    the admin; every other call takes the token, never the password.
+    the admin; every other call takes the token, never the password. Wrong passwords count
+    toward the same lockout as the admin login's (`tracking.lockout`).
     """
 
     def authenticate(self, request: Request) -> tuple[Any, None] | None:
         if request.method != "POST":
             return None
         return super().authenticate(request)
+
+    def authenticate_credentials(
+        self, userid: str, password: str, request: Request | None = None
+    ) -> tuple[Any, None]:
+        try:
+            return super().authenticate_credentials(userid, password, request)
+        except AuthenticationFailed:
+            # django-axes marks the request it was handed when this attempt is locked out.
+            if getattr(request, "axes_locked_out", False):
+                raise SignInLockedOut from None
+            raise
 
     def authenticate_header(self, request: Request) -> str:
         return 'Basic realm="api"'
