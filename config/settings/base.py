@@ -331,9 +331,11 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
+    # DRF's, with rates read when counting; calls refused for want of credentials count as
+    # anonymous ones too (tracking/api/throttling.py).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "tracking.api.throttling.AnonRateThrottle",
+        "tracking.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": _env_rate("API_THROTTLE_ANON_RATE", "60/minute"),

@@ -4,6 +4,8 @@
 refused request bodies (too large, too many form fields, unreadable), deleting a row still in
 use, and the registry's domain errors (`tracking.errors`). `bad_request`, `permission_denied`,
 `not_found` and `server_error` do the same for requests under /api/ that Django answers itself.
+A call refused for missing or wrong credentials is first counted against the anonymous rate
+(`tracking.api.throttling`), and answered 429 once over it.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
 from tracking.api.parsers import BodyTooLarge
+from tracking.api.throttling import count_refused_call
 from tracking.errors import TrackingError
 
 logger = logging.getLogger(__name__)
@@ -71,6 +74,9 @@ def validation_details(error: DjangoValidationError) -> dict[str, list[str]]:
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's exception handler. Returns None for unexpected errors, which Django reports."""
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        # No or wrong credentials: counted as an anonymous call, 429 once over its rate.
+        exc = count_refused_call(context) or exc
     if isinstance(exc, TrackingError):
         set_rollback()
         return Response(

@@ -7,7 +7,6 @@ import json
 import pytest
 from django.core.exceptions import SuspiciousOperation
 from rest_framework.test import APIClient
-from rest_framework.throttling import SimpleRateThrottle
 
 from tests.factories import EventFactory
 from tracking.api.errors import api_exception_handler, bad_request, permission_denied
@@ -106,10 +105,11 @@ def test_415_for_an_unsupported_body(as_user, editor):
     assert _error(response, 415)["code"] == "unsupported_media_type"
 
 
-def test_429_says_when_to_retry(as_user, viewer, monkeypatch):
-    monkeypatch.setattr(
-        SimpleRateThrottle, "THROTTLE_RATES", {"user": "2/minute", "anon": "2/minute"}
-    )
+def test_429_says_when_to_retry(as_user, viewer, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"user": "2/minute", "anon": "2/minute"},
+    }
     api = as_user(viewer)
     for _ in range(2):
         assert api.get("/api/v1/plans").status_code == 200
