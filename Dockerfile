@@ -28,4 +28,5 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --no-input --ve
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# Threads, deadlines for slow clients, an access log without credentials: config/gunicorn.py.
+CMD ["gunicorn", "-c", "config/gunicorn.py"]

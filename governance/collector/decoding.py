@@ -12,7 +12,7 @@ import zlib
 from typing import Any
 
 import orjson
-from django.http import HttpRequest
+from django.http import HttpRequest, UnreadablePostError
 
 from governance.collector.responses import Rejected
 from governance.errors import WireError
@@ -49,15 +49,30 @@ def is_gzipped(content_encoding: str) -> bool:
 
 
 def read_body(request: HttpRequest, *, gzipped: bool, limit: int) -> bytes:
-    """The body, decompressed, at most `limit` bytes (413 beyond, checked before reading)."""
-    if _declared_length(request) > limit:
+    """The body, decompressed, at most `limit` bytes (413 beyond, checked before reading).
+
+    A body that ends before its Content-Length (the client went away, or was too slow and
+    the server stopped reading) is a 400 `incomplete_body`.
+    """
+    declared = _declared_length(request)
+    if declared > limit:
         raise _body_too_large(limit)
     # TRICKY: `request.read()` rather than `request.body`: the latter applies Django's
     # DATA_UPLOAD_MAX_MEMORY_SIZE with its own error page, and the length is checked above.
-    raw = request.read(limit + 1)
+    try:
+        raw = request.read(limit + 1)
+    except UnreadablePostError:
+        raise _incomplete(declared) from None
     if len(raw) > limit:
         raise _body_too_large(limit)
+    if len(raw) < declared:
+        raise _incomplete(declared)
     return gunzip(raw, limit=limit) if gzipped else raw
+
+
+def _incomplete(declared: int) -> Rejected:
+    msg = f"The body ended before the {declared} bytes its Content-Length declares."
+    return Rejected(400, "incomplete_body", msg, details={"declared": declared})
 
 
 def _declared_length(request: HttpRequest) -> int:

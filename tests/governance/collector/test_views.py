@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import gc
 import gzip
+import io
 import json
 from datetime import UTC, datetime
+from wsgiref.util import setup_testing_defaults
 
 import orjson
 import pytest
@@ -14,6 +16,7 @@ import time_machine
 from django.core.cache import cache
 from kombu.serialization import registry
 
+from config.wsgi import application
 from governance.collector import keys
 from tests.governance.collector.conftest import basic, error_of, send
 from tracking.models import rotate_write_key
@@ -447,6 +450,47 @@ def test_rejects_a_declared_length_over_the_limit_before_reading(client, source)
     )
 
     assert_rejected(response, 413, "body_too_large")
+
+
+class _CutOff(io.BytesIO):
+    """A request body whose client went away after the first bytes."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self.tell():
+            raise ConnectionResetError
+        return super().read(10)
+
+
+@pytest.mark.parametrize(
+    "stream",
+    [
+        pytest.param(io.BytesIO(BATCH[:10]), id="ended-early"),
+        pytest.param(_CutOff(BATCH), id="connection-reset"),
+    ],
+)
+def test_rejects_a_body_shorter_than_its_content_length(ingest, stream):
+    # What the web server hands on when it stops reading a slow client, or the client left.
+    # The test client cannot send it (its payload refuses reads past its end); without a
+    # header key the body is read first (a key is looked up in the body).
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/v1/batch",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": "100000",
+        "wsgi.input": stream,
+    }
+    setup_testing_defaults(environ)
+    statuses = []
+
+    chunks = application(environ, lambda status, headers: statuses.append(status))
+
+    assert statuses == ["400 Bad Request"]
+    assert json.loads(b"".join(chunks))["error"] == {
+        "code": "incomplete_body",
+        "message": "The body ended before the 100000 bytes its Content-Length declares.",
+        "details": {"declared": 100000},
+    }
+    assert ingest.batches() == []
 
 
 def test_it_accepts_a_body_exactly_at_the_batch_limit(client, source, settings, ingest):
