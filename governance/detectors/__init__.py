@@ -1,0 +1,1 @@
+"""Anomaly detectors over loaded count series; importing the package registers them all."""
