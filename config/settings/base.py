@@ -382,6 +382,9 @@ SPECTACULAR_SETTINGS = {
 # ---------------------------------------------------------------------------
 # Logging — structured enough to grep; never sample values, keys or tokens
 # ---------------------------------------------------------------------------
+# Exception reports mask credentials in every frame: write keys, tokens, Authorization values.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "config.error_reports.CredentialsFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -23,6 +23,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.views.decorators.debug import sensitive_variables
 from redis.exceptions import RedisError
 
 from governance.collector import shared_redis
@@ -79,6 +80,8 @@ def usable(write_key: str) -> bool:
     return _USABLE.fullmatch(write_key) is not None
 
 
+# Exception reports mask these: the key is in them under names no filter would guess.
+@sensitive_variables("header", "credentials", "decoded", "username", "_password")
 def from_authorization(header: str) -> str | None:
     """The write key in `Basic base64(key:)` (as Segment SDKs send it) or `Bearer key`.
 

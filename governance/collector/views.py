@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from config.error_reports import hide_in_reports
 from governance.collector import decoding, keys, throttle
 from governance.collector.enqueue import BrokerUnavailable, enqueue_batch
 from governance.collector.responses import (
@@ -110,7 +111,7 @@ def _count_any(
     with cycles_unchecked():
         document = decoding.parse(body)
         if source is None:
-            source = _authenticate(decoding.write_key_in(document))
+            source = _authenticate(_body_key(request, document))
         events = _count(endpoint, document, body=body)
         del document  # freed while the collector is paused
     if events:
@@ -130,6 +131,13 @@ def _count_seen(
         raise
     source = _admit_seen(write_key, events=events)
     return _Counted(source=source, body=body, events=events)
+
+
+def _body_key(request: HttpRequest, document: Any) -> str | None:
+    key = decoding.write_key_in(document)
+    if key is not None:
+        hide_in_reports(request, key)  # a failed query would show it as a parameter
+    return key
 
 
 def _read(request: HttpRequest, *, gzipped: bool) -> bytes:
