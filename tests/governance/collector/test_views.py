@@ -468,7 +468,7 @@ class _CutOff(io.BytesIO):
         pytest.param(_CutOff(BATCH), id="connection-reset"),
     ],
 )
-def test_rejects_a_body_shorter_than_its_content_length(ingest, stream):
+def test_rejects_a_body_shorter_than_its_content_length(db, ingest, stream):
     # What the web server hands on when it stops reading a slow client, or the client left.
     # The test client cannot send it (its payload refuses reads past its end); without a
     # header key the body is read first (a key is looked up in the body).
