@@ -28,7 +28,13 @@ from governance.detectors.base import (
     iso,
     register,
 )
-from governance.detectors.baseline import Baseline, History, fit_baseline, frame
+from governance.detectors.baseline import (
+    Baseline,
+    Frame,
+    History,
+    fit_baseline,
+    frame,
+)
 from governance.detectors.config import DEFAULT_CONFIG, DetectorConfig, SilenceConfig
 from governance.detectors.stats import quantile
 
@@ -202,14 +208,7 @@ def _poisson_gap(
         excluded=inputs.excluded,
         config=config.volume,
     )
-    expected = 0.0
-    at = last_seen
-    while at < inputs.now:
-        hour = floor_time(at, HOUR)
-        stop = min(hour + HOUR, inputs.now)
-        mu = hours.expected_at(hours.track.index_of(hour)) or 0.0
-        expected += mu * ((stop - at) / HOUR)
-        at = stop
+    expected = _expected_between(hours, last_seen, inputs.now)
     silent = inputs.now - last_seen
     if silent < s.min_gap or expected < s.warning_expected:
         return None
@@ -233,6 +232,19 @@ def _poisson_gap(
             "p_no_event": float(f"{math.exp(-expected):.3g}"),
         },
     )
+
+
+def _expected_between(hours: Frame, start: datetime, end: datetime) -> float:
+    """Lambda: the samples expected over [start, end), hour by hour from L * S."""
+    expected = 0.0
+    at = start
+    while at < end:
+        hour = floor_time(at, HOUR)
+        stop = min(hour + HOUR, end)
+        mu = hours.expected_at(hours.track.index_of(hour)) or 0.0
+        expected += mu * ((stop - at) / HOUR)
+        at = stop
+    return expected
 
 
 def _rare_gap(
