@@ -1,8 +1,10 @@
 """What of a sample may be stored: a reduced message, personal values masked, sensitive removed.
 
 Pure. Properties classed personal are masked whatever they hold; properties classed sensitive
-are replaced by a marker and their value is never kept; every other string is masked where it
-looks like personal data. Identifiers are masked the same way (a user id may be a phone number).
+are replaced by a marker and their value is never kept; every other string, every key and every
+long whole number is masked where it looks like personal data, disguised or not (see
+`privacy`). Identifiers are masked the same way (a user id may be a phone number). Two keys
+that mask alike keep the later value.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from governance.pipeline import privacy
+from governance.pipeline import labels, privacy
 from governance.pipeline.compiled import PERSONAL, SENSITIVE
 
 REMOVED = "[removed]"
@@ -42,7 +44,8 @@ def masked_message(
     payload = message.get(payload_field)
     if isinstance(payload, dict):
         kept[payload_field] = {
-            key: _mask_value(value, (key,), classes) for key, value in payload.items()
+            labels.masked(key): _mask_value(value, (key,), classes)
+            for key, value in payload.items()
         }
     context = message.get("context")
     if isinstance(context, dict):
@@ -69,7 +72,8 @@ def _mask_value(
         return TOO_DEEP
     if isinstance(value, dict):
         return {
-            k: _mask_value(v, (*path, k), classes, depth + 1) for k, v in value.items()
+            labels.masked(k): _mask_value(v, (*path, k), classes, depth + 1)
+            for k, v in value.items()
         }
     if isinstance(value, list):
         return [_mask_value(item, path, classes, depth + 1) for item in value]
@@ -80,20 +84,22 @@ def _mask_any(value: Any, privacy_class: str | None, depth: int = 0) -> Any:
     if depth >= MAX_DEPTH and isinstance(value, dict | list):
         return TOO_DEEP
     if isinstance(value, dict):
-        return {k: _mask_any(v, privacy_class, depth + 1) for k, v in value.items()}
+        return {
+            labels.masked(k): _mask_any(v, privacy_class, depth + 1)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_mask_any(item, privacy_class, depth + 1) for item in value]
     if privacy_class == PERSONAL:
         return mask_personal(value)
     if isinstance(value, str):
         return _cut(privacy.mask_text(value))
-    if isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         # A phone number or card sent as a JSON number is still a phone number.
-        text = str(value)
-        masked = privacy.mask_text(text)
-        return masked if masked != text else value
-    if isinstance(value, Decimal):
-        return exact_number(value)
+        masked = privacy.mask_number(value)
+        if masked is not None:
+            return masked
+        return exact_number(value) if isinstance(value, Decimal) else value
     return value
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from governance.pipeline import labels
+
 _TYPES_MEMO: dict[tuple[Any, ...], tuple[tuple[str, str], ...]] = {}
 _TYPES_MEMO_SIZE = 50_000
 
@@ -133,7 +135,9 @@ def json_type(value: Any) -> str:
 
 
 def pointer(parts: tuple[str, ...]) -> str:
-    """A JSON pointer (RFC 6901) from path parts."""
-    return "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in parts)[
-        :300
-    ]
+    """A JSON pointer (RFC 6901) from path parts, each masked where it holds personal data
+    (a key may be a phone number: `{"13812345678": 1}`)."""
+    return "".join(
+        "/" + labels.masked(part).replace("~", "~0").replace("/", "~1")
+        for part in parts
+    )[:300]

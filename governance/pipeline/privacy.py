@@ -4,12 +4,18 @@ Every string value of every live sample passes through `find`, so the patterns a
 compiled once, and bounded: each starting position costs a bounded amount of work, whatever the
 input. Look-behinds reject starts inside a longer token, so a run of 100,000 digits is tried once.
 
+The detectors read the value's normal form (`normal.normal_form`: percent-escapes decoded,
+NFKC, every digit in ASCII), so "１３８…", "zhang%40example.com" and "%2B86…" are what they
+hide; JSON numbers are read through `normal.number_text`.
+
 Kinds and rules:
-- phone: a mainland China mobile number (1[3-9] and 9 more digits, optionally after +86 or 0086)
-  or any E.164 number (+, then 8-15 digits, the first non-zero); digits may be grouped by single
-  spaces or hyphens.
-- email: a pragmatic address (ASCII local part of at most 64 characters, a dotted domain whose
-  last label is 2+ letters).
+- phone: a mainland China mobile number (1[3-9] and 9 more digits, optionally after +86, 0086
+  or 86) or any E.164 number (+, then 8-15 digits, the first non-zero); digits may be grouped
+  by up to three separators (spaces, dots, hyphens, slashes, parentheses): "138.1234.5678",
+  "(138) 1234-5678", "+86 (138) 1234 5678". A dotted quad is an IPv4 address, not a phone.
+- email: a pragmatic address (local part of at most 64 characters, a dotted domain whose last
+  label is 2+ letters or an IDN "xn--" label); in text that is not ASCII, the local part and
+  the domain may be in any script ("张三@例子.中国").
 - id_number: a mainland China resident ID (17 digits and a check character 0-9/X that satisfies
   ISO 7064 MOD 11-2, with a real calendar birth date in 1900-2099).
 - bank_card: 13-19 digits passing Luhn with a card-network prefix (3-6, or Mastercard's
@@ -25,6 +31,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+
+from governance.pipeline import normal
 
 
 class PersonalDataKind(StrEnum):
@@ -49,23 +57,34 @@ _MIN_LENGTH = 6
 # A run holds up to 48 digits so that numbers written side by side are found part by part.
 # TRICKY: every repeat is bounded and no repeat is nested, so matching stays linear. The
 # look-behinds refuse a start inside a token (after a digit, letter, dot, hyphen or "@") and a
-# start that continues a spaced group of digits, so each number is tried from its first character.
+# start that continues a run of digits and separators, so each number is tried from its first
+# character; the first look-ahead fails fast where no number can start.
+_SEP = r"[ .\-/()]"
 _NUMBER = re.compile(
-    r"(?<![0-9A-Za-z_.@+\-])(?<![0-9] )"
-    r"\+?[0-9](?:[ \-]?[0-9]){7,47}[Xx]?"
-    r"(?![0-9A-Za-z_@])(?![.\-][0-9A-Za-z])(?! [0-9])",
+    rf"(?=[(+0-9])(?<![0-9A-Za-z_.@+\-])(?<![0-9]{_SEP})(?<![0-9]{_SEP}{{2}})"
+    rf"(?<![0-9]{_SEP}{{3}})"
+    rf"\(?\+?\(?[0-9](?:{_SEP}{{0,3}}[0-9]){{7,47}}[Xx]?"
+    rf"(?![0-9A-Za-z_@])(?![.\-/][0-9A-Za-z])(?!{_SEP}{{1,3}}[0-9])",
     re.ASCII,
 )
-# How every `_NUMBER` match begins (the same look-behind, the first eight digits): a value this
+# How every `_NUMBER` match begins (the first look-behind, the first eight digits): a value this
 # does not find in holds no number the detectors would report. The cheap gate of the scan.
-NUMBER_START = re.compile(r"(?<![0-9A-Za-z_.@+\-])\+?[0-9](?:[ \-]?[0-9]){7}", re.ASCII)
+NUMBER_START = re.compile(
+    rf"(?=[(+0-9])(?<![0-9A-Za-z_.@+\-])\(?\+?\(?[0-9](?:{_SEP}{{0,3}}[0-9]){{7}}",
+    re.ASCII,
+)
 _EMAIL = re.compile(
     r"(?<![0-9A-Za-z._%+\-])[0-9A-Za-z._%+\-]{1,64}@[0-9A-Za-z.\-]{1,253}", re.ASCII
 )
+# The same in any script, for text that is not ASCII (an address with a Chinese domain).
+_WIDE_EMAIL = re.compile(r"(?<![\w.%+\-])[\w.%+\-]{1,64}@[\w.\-]{1,253}")
+_IPV4 = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}", re.ASCII)
 _MOBILE_CN = re.compile(r"1[3-9][0-9]{9}", re.ASCII)
 _CN_PREFIX = re.compile(r"(?:\+86|0086)[ \-]?", re.ASCII)
 _LABEL = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z\-]{0,61}[0-9A-Za-z])?", re.ASCII)
-_TLD = re.compile(r"[A-Za-z]{2,63}", re.ASCII)
+_TLD = re.compile(r"[A-Za-z]{2,63}|[Xx][Nn]--[0-9A-Za-z\-]{1,59}", re.ASCII)
+_WIDE_LABEL = re.compile(r"[^\W_](?:[\w\-]{0,61}[^\W_])?")
+_WIDE_TLD = re.compile(r"[^\W\d_]{2,63}|[Xx][Nn]--[0-9A-Za-z\-]{1,59}")
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -77,8 +96,15 @@ def detect(value: str) -> PersonalDataKind | None:
     return findings[0].kind if findings else None
 
 
+def detect_number(value: object) -> PersonalDataKind | None:
+    """The kind of personal data a JSON number is (a phone or card sent as digits), or None."""
+    digits = normal.number_text(value)
+    return _number_kind(digits) if digits is not None else None
+
+
 def find(value: str) -> list[Finding]:
-    """Every personal-data finding in the value (whole or inside free text), in order."""
+    """Every personal-data finding in the value's normal form, in order; spans point into
+    that form, which is the value itself unless it is disguised (`normal.is_plain`)."""
     # Most values hold neither an address nor the start of a number: the gate says so in
     # about half the work of looking for numbers (masking runs this on every string it keeps).
     if not may_hold(value):
@@ -89,7 +115,11 @@ def find(value: str) -> list[Finding]:
 def may_hold(value: str) -> bool:
     """A cheap gate before the detectors: False only for a value they find nothing in. An
     address needs "@", a number eight digits that do not continue a token
-    ("ORD-20240501-000123" holds none)."""
+    ("ORD-20240501-000123" holds none); a value that is not plain ASCII always passes (its
+    normal form is what is judged)."""
+    # `normal.is_plain`, inline: this runs on every string of every sample.
+    if not value.isascii() or "%" in value:
+        return True
     return len(value) >= _MIN_LENGTH and (
         "@" in value or NUMBER_START.search(value) is not None
     )
@@ -97,11 +127,16 @@ def may_hold(value: str) -> bool:
 
 def find_without_gate(value: str) -> list[Finding]:
     """`find` without its gate: what the gate is held to (and measured against)."""
-    if len(value) < _MIN_LENGTH:
+    return _find_in(normal.normal_form(value))
+
+
+def _find_in(text: str) -> list[Finding]:
+    """Findings in a text already in its normal form."""
+    if len(text) < _MIN_LENGTH:
         return []
-    findings = _find_emails(value) if "@" in value else []
+    findings = _find_emails(text) if "@" in text else []
     taken = [(f.start, f.end) for f in findings]
-    for finding in _find_numbers(value):
+    for finding in _find_numbers(text):
         if not any(finding.start < end and start < finding.end for start, end in taken):
             findings.append(finding)
     return sorted(findings, key=lambda f: f.start)
@@ -127,24 +162,80 @@ def mask(value: str, kind: PersonalDataKind) -> str:
 
 
 def mask_text(value: str) -> str:
-    """The value with every finding masked in place and everything else unchanged."""
+    """The value with every finding masked and everything else unchanged.
+
+    A finding in a disguised value is masked in place when undoing the disguise piece by piece
+    finds the same (the rest kept as sent); otherwise the whole value is given in its normal
+    form, masked. Either way nothing the detectors find in it is left.
+    """
+    if not may_hold(value):
+        return value
+    if normal.is_plain(value):
+        return _masked(value, _find_in(value))
+    text = normal.normal_form(value)
+    findings = _find_in(text)
+    if not findings:
+        return value
+    in_place = _masked_in_place(value, [text[f.start : f.end] for f in findings])
+    return in_place if in_place is not None else _masked(text, findings)
+
+
+def mask_number(value: object) -> str | None:
+    """A JSON number that is personal data, masked as text ("138****5678"); None otherwise."""
+    digits = normal.number_text(value)
+    kind = _number_kind(digits) if digits is not None else None
+    return mask(digits, kind) if digits is not None and kind is not None else None
+
+
+def _masked(text: str, findings: list[Finding]) -> str:
     pieces: list[str] = []
     position = 0
-    for finding in find(value):
-        pieces.append(value[position : finding.start])
-        pieces.append(mask(value[finding.start : finding.end], finding.kind))
+    for finding in findings:
+        pieces.append(text[position : finding.start])
+        pieces.append(mask(text[finding.start : finding.end], finding.kind))
         position = finding.end
-    pieces.append(value[position:])
+    pieces.append(text[position:])
     return "".join(pieces)
 
 
-def _find_emails(value: str) -> list[Finding]:
+def _masked_in_place(value: str, expected: list[str]) -> str | None:
+    """The findings of the value's normal form masked where they stand in the value, or None
+    when the piecewise normal form finds other things (text encoded twice, say)."""
+    text, starts, ends = normal.mapped(value)
+    findings = _find_in(text)
+    if [text[f.start : f.end] for f in findings] != expected:
+        return None
+    pieces: list[str] = []
+    position = 0
+    for finding in findings:
+        start, end = starts[finding.start], ends[finding.end - 1]
+        pieces.append(value[position:start])
+        pieces.append(mask(text[finding.start : finding.end], finding.kind))
+        position = max(position, end)
+    pieces.append(value[position:])
+    masked = "".join(pieces)
+    # The text kept as sent must hide nothing the detectors would find.
+    return None if find(masked) else masked
+
+
+def _find_emails(text: str) -> list[Finding]:
+    findings = _emails(text, _EMAIL, wide=False)
+    if text.isascii():
+        return findings
+    taken = [(f.start, f.end) for f in findings]
+    for finding in _emails(text, _WIDE_EMAIL, wide=True):
+        if not any(finding.start < end and start < finding.end for start, end in taken):
+            findings.append(finding)
+    return sorted(findings, key=lambda f: f.start)
+
+
+def _emails(text: str, pattern: re.Pattern[str], *, wide: bool) -> list[Finding]:
     findings = []
-    for match in _EMAIL.finditer(value):
+    for match in pattern.finditer(text):
         local, _, domain = match.group().partition("@")
         # A sentence may end right after the address: "write to a@b.cn."
         domain = domain.rstrip(".")
-        if _is_local_part(local) and _is_domain(domain):
+        if _is_local_part(local) and _is_domain(domain, wide=wide):
             end = match.start() + len(local) + 1 + len(domain)
             findings.append(
                 Finding(kind=PersonalDataKind.EMAIL, start=match.start(), end=end)
@@ -156,11 +247,12 @@ def _is_local_part(local: str) -> bool:
     return not (local.startswith(".") or local.endswith(".") or ".." in local)
 
 
-def _is_domain(domain: str) -> bool:
+def _is_domain(domain: str, *, wide: bool = False) -> bool:
     labels = domain.split(".")
-    if len(labels) < 2 or not _TLD.fullmatch(labels[-1]):
+    label, tld = (_WIDE_LABEL, _WIDE_TLD) if wide else (_LABEL, _TLD)
+    if len(labels) < 2 or not tld.fullmatch(labels[-1]):
         return False
-    return all(_LABEL.fullmatch(label) for label in labels[:-1])
+    return all(label.fullmatch(part) for part in labels[:-1])
 
 
 def _find_numbers(value: str) -> list[Finding]:
@@ -193,17 +285,26 @@ def _split_run(run: str, *, offset: int) -> list[Finding]:
 
 def _number_kind(run: str) -> PersonalDataKind | None:
     digits = _digits(run)
-    if len(digits) < 8:
+    if len(digits) < 8 or (run[0] != "+" and _IPV4.fullmatch(run)):
         return None
-    if run.startswith("+"):
+    if run.lstrip("(").startswith("+"):
         return PersonalDataKind.PHONE if _is_international_phone(digits) else None
     if digits[-1] in "Xx" or len(digits) == 18:
         return (
             PersonalDataKind.ID_NUMBER if is_id_number(digits) else _card_kind(digits)
         )
-    if _MOBILE_CN.fullmatch(digits.removeprefix("0086")):
+    if _MOBILE_CN.fullmatch(_national(digits)):
         return PersonalDataKind.PHONE
     return _card_kind(digits)
+
+
+def _national(digits: str) -> str:
+    """A number without its mainland China country code (0086, or 86 before 11 digits)."""
+    if digits.startswith("0086"):
+        return digits[4:]
+    if len(digits) == 13 and digits.startswith("86"):
+        return digits[2:]
+    return digits
 
 
 def _card_kind(digits: str) -> PersonalDataKind | None:
@@ -255,6 +356,7 @@ def is_bank_card(value: str) -> bool:
 
 
 def _mask_phone(value: str) -> str:
+    value = value.lstrip("(")
     prefix = _CN_PREFIX.match(value)
     if prefix is not None:
         return prefix.group() + _keep_ends(_digits(value[prefix.end() :]))

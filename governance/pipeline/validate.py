@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from governance.pipeline import privacy, scan
+from governance.pipeline import labels, personal, privacy
 from governance.pipeline.compiled import CompiledEvent, CompiledPlan
 from governance.pipeline.observed import pointer, types_of
+from governance.pipeline.personal import Sighting
 from governance.pipeline.storable import Repair
 from governance.pipeline.wire import parse_timestamp
 from tracking.schemas.build import DATE_TIME_PATTERN
@@ -33,6 +34,13 @@ _ALWAYS_INVALID = frozenset(
 _VALIDATED_TYPES = frozenset({"track"})
 _NAMED_TYPES = frozenset({"track", "page", "screen"})
 _MAX_MESSAGE = 300
+# Stored names and versions fit their columns; a version is cut to this before it is masked,
+# and masked before it is cut to fit.
+_MAX_NAME = 200
+_MAX_VERSION = 64
+_MAX_RAW_NAME = 1000
+_MAX_RAW_VERSION = 200
+_NO_VERSION = labels.Label("", None)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -77,6 +85,8 @@ def judge(
     event_name = _event_name(message)
     validated = message_type in _VALIDATED_TYPES
     event = plan.event(event_name) if plan and validated else None
+    name = labels.label(event_name)
+    version = _version(message)
     payload = _payload(message)
     violations = [_unstorable(r.keyword, r.path, r.message) for r in repairs]
     violations += _envelope(message)
@@ -88,23 +98,24 @@ def judge(
             violations.append(_unplanned(event_name, plan))
         else:
             violations += _schema(event, payload, plan)  # type: ignore[arg-type]
+    violations += _personal_labels(message_type, name, version)
     if message_type != "identify":
         violations += _personal(payload, event, thorough=bool(violations))
     if violations:
         forbids = plan is not None and plan.forbids_additional
-        personal = sum(1 for v in violations if v.kind == PERSONAL_DATA)
+        personal_findings = sum(1 for v in violations if v.kind == PERSONAL_DATA)
         valid = not any(_invalidates(v, forbids=forbids) for v in violations)
     else:
-        personal, valid = 0, True
+        personal_findings, valid = 0, True
     return Verdict(
         message_type=message_type,
-        event_name=event_name,
-        app_version=app_version(message),
+        event_name=name.text[:_MAX_NAME],
+        app_version=version.text[:_MAX_VERSION],
         message_id=message.get("messageId"),
         planned=not validated or event is not None,
         valid=valid,
         violations=tuple(violations),
-        personal_findings=personal,
+        personal_findings=personal_findings,
         types=types_of(payload) if message_type in _NAMED_TYPES else (),
     )
 
@@ -120,7 +131,7 @@ def unjudgeable(
     message_id = message.get("messageId")
     return Verdict(
         message_type=message_type,
-        event_name=event_name,
+        event_name=labels.masked(event_name)[:_MAX_NAME],
         app_version=app_version(message),
         message_id=message_id if isinstance(message_id, str) else None,
         planned=planned,
@@ -146,7 +157,9 @@ def _event_name(message: dict[str, Any]) -> str:
         return str(message["event"])
     name = message.get("name")
     return (
-        name[:200] if isinstance(name, str) and message["type"] in _NAMED_TYPES else ""
+        name[:_MAX_RAW_NAME]
+        if isinstance(name, str) and message["type"] in _NAMED_TYPES
+        else ""
     )
 
 
@@ -157,11 +170,17 @@ def _payload(message: dict[str, Any]) -> dict[str, Any]:
 
 
 def app_version(message: dict[str, Any]) -> str:
+    """context.app.version as it may be stored (masked where it holds personal data)."""
+    return _version(message).text[:_MAX_VERSION]
+
+
+def _version(message: dict[str, Any]) -> labels.Label:
     app = (message.get("context") or {}).get("app")
     version = app.get("version") if isinstance(app, dict) else None
     if isinstance(version, str | int) and not isinstance(version, bool):
-        return str(version)[:64]
-    return ""
+        # Masked first, cut after: a cut must never leave part of a number unmasked.
+        return labels.label(str(version)[:_MAX_RAW_VERSION])
+    return _NO_VERSION
 
 
 def _invalidates(violation: Violation, *, forbids: bool) -> bool:
@@ -321,52 +340,32 @@ def _privacy_of(path: tuple[Any, ...], classes: dict[tuple[str, ...], str]) -> s
     return ""
 
 
+def _personal_labels(
+    message_type: str, name: labels.Label, version: labels.Label
+) -> list[Violation]:
+    if name.kind is None and version.kind is None:
+        return []
+    where = "/event" if message_type == "track" else "/name"
+    sightings = personal.in_label(name, path=where, place="the event or page name")
+    sightings += personal.in_label(
+        version, path="/context/app/version", place="the app version"
+    )
+    return [_personal_violation(s) for s in sightings]
+
+
 def _personal(
     payload: dict[str, Any], event: CompiledEvent | None, *, thorough: bool
 ) -> list[Violation]:
-    """Personal-looking values outside properties classed personal or sensitive.
-
-    Values the plan fixes or shapes (enums, date-times, numbers, lists of them) are skipped
-    while the sample is valid; once it is not, anything may be in them, so everything is
-    scanned. Findings come in the payload's order.
-    """
-    skip = (event.classed if thorough else event.scan_skip) if event else frozenset()
-    classes = event.privacy if event else {}
-    found: dict[str, list[Violation]] = {}
-    # TRICKY: only the keys left after the skip (a set difference, in C), value by value with
-    # the cheap gate of `scan.may_hold` first, and no copy of the payload.
-    for key in payload.keys() - skip:
-        value = payload[key]
-        kind = type(value)
-        if kind is str:
-            if scan.may_hold(value):
-                findings = _findings((key,), value)
-                if findings:
-                    found[key] = findings
-        elif (kind is dict or kind is list) and scan.container_may_hold(value):
-            findings = []
-            for path, text in scan.strings(
-                value, (key,), classes, depth=1, budget=[scan.MAX_STRINGS]
-            ):
-                if scan.may_hold(text):
-                    findings += _findings(path, text)
-            if findings:
-                found[key] = findings
-    if not found:
-        return []
-    return [finding for key in payload if key in found for finding in found[key]]
+    """Personal-looking values and keys outside properties classed personal or sensitive."""
+    sightings = personal.in_payload(payload, event, thorough=thorough)
+    return [_personal_violation(s) for s in sightings] if sightings else []
 
 
-def _findings(path: tuple[str, ...], text: str) -> list[Violation]:
-    kind = privacy.detect(text)
-    if kind is None:
-        return []
-    return [
-        Violation(
-            kind=PERSONAL_DATA,
-            keyword=str(kind),
-            path=pointer(("properties", *path)),
-            message=f"Looks like a {kind.replace('_', ' ')} in a property not "
-            "classed personal.",
-        )
-    ]
+def _personal_violation(sighting: Sighting) -> Violation:
+    kind = sighting.kind
+    return Violation(
+        kind=PERSONAL_DATA,
+        keyword=str(kind),
+        path=sighting.path,
+        message=f"Looks like a {kind.replace('_', ' ')} in {sighting.place}.",
+    )

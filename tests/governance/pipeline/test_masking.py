@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from governance.pipeline.masking import (
@@ -255,3 +257,46 @@ def test_structures_nested_deeper_than_the_limit_are_stored_as_a_marker():
         node, depth = node["x"], depth + 1
     # properties itself, then MAX_DEPTH levels below the property value.
     assert (depth, node) == (MAX_DEPTH + 1, TOO_DEEP)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param(13812345678.0, MASKED_PHONE, id="phone-as-float"),
+        pytest.param(-13812345678, MASKED_PHONE, id="phone-as-negative-number"),
+        pytest.param(Decimal("13812345678"), MASKED_PHONE, id="phone-as-decimal"),
+        pytest.param("１３８１２３４５６７８", MASKED_PHONE, id="phone-full-width"),
+        pytest.param("138.1234.5678", MASKED_PHONE, id="phone-dotted"),
+        pytest.param("zhang%40example.com", "z***@example.com", id="email-percent"),
+        pytest.param("张三@例子.中国", "张***@例子.中国", id="email-idn"),
+        pytest.param(99.5, 99.5, id="price-kept"),
+    ],
+)
+def test_a_disguised_personal_value_is_masked(value, expected):
+    assert _properties(note=value)["note"] == expected
+
+
+def test_keys_are_masked_at_every_depth():
+    message = _track(
+        {PHONE: 1, "extra": {"who": {"１３９１２３４５６７８": "x"}}},
+        context={"device": {"13712345678": "iPhone"}},
+    )
+
+    masked = masked_message(message, CLASSES)
+
+    assert masked["properties"] == {
+        MASKED_PHONE: 1,
+        "extra": {"who": {"139****5678": "x"}},
+    }
+    assert masked["context"] == {"device": {"137****5678": "iPhone"}}
+
+
+def test_the_event_name_and_message_id_are_masked():
+    message = _track({}, event=f"Call {PHONE}", messageId=PHONE)
+
+    masked = masked_message(message, CLASSES)
+
+    assert (masked["event"], masked["messageId"]) == (
+        f"Call {MASKED_PHONE}",
+        MASKED_PHONE,
+    )

@@ -10,10 +10,12 @@ from governance.pipeline.privacy import (
     Finding,
     PersonalDataKind,
     detect,
+    detect_number,
     find,
     is_bank_card,
     is_id_number,
     mask,
+    mask_number,
     mask_text,
 )
 
@@ -86,6 +88,12 @@ def test_detects_a_whole_value_that_looks_like_personal_data(value, kind):
         pytest.param("a@localhost", id="email-without-dot"),
         pytest.param("a..b@example.com", id="email-double-dot"),
         pytest.param("a@example.c0m", id="email-digit-in-tld"),
+        pytest.param("139.226.10.180", id="ipv4-address-phone-shaped"),
+        pytest.param("2024/05/18 10:00", id="date-with-slashes"),
+        pytest.param("10.3.12.5678", id="four-part-version"),
+        pytest.param(
+            "a１３８１２３４５６７８", id="full-width-digits-glued-to-letters"
+        ),
         pytest.param("", id="empty"),
         pytest.param("你好，世界", id="chinese-text"),
     ],
@@ -213,3 +221,106 @@ def test_hostile_input_is_scanned_in_bounded_time(value):
 
     assert findings == []
     assert elapsed < 1.0
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        pytest.param("138.1234.5678", PHONE, id="phone-dotted"),
+        pytest.param("(138) 1234-5678", PHONE, id="phone-parenthesised"),
+        pytest.param("+86 (138) 1234 5678", PHONE, id="phone-plus86-parenthesised"),
+        pytest.param("138 - 1234 - 5678", PHONE, id="phone-spaced-hyphens"),
+        pytest.param("138/1234/5678", PHONE, id="phone-slashed"),
+        pytest.param("1 3 8 1 2 3 4 5 6 7 8", PHONE, id="phone-each-digit-spaced"),
+        pytest.param("8613812345678", PHONE, id="phone-86-without-plus"),
+        pytest.param("tel:+86-138-1234-5678", PHONE, id="phone-tel-uri"),
+        pytest.param("１３８１２３４５６７８", PHONE, id="phone-full-width"),
+        pytest.param(
+            "１３８－１２３４－５６７８", PHONE, id="phone-full-width-hyphens"
+        ),
+        pytest.param("١٣٨١٢٣٤٥٦٧٨", PHONE, id="phone-arabic-indic-digits"),
+        pytest.param("%2B8613812345678", PHONE, id="phone-percent-encoded-plus"),
+        pytest.param("tel%3A13812345678", PHONE, id="phone-percent-encoded-tel"),
+        pytest.param("zhang%40example.com", EMAIL, id="email-percent-encoded-at"),
+        pytest.param("zhang％40example.com", EMAIL, id="email-full-width-percent"),
+        pytest.param("zhang＠example.com", EMAIL, id="email-full-width-at"),
+        pytest.param("mailto:zhang@example.com", EMAIL, id="email-mailto"),
+        pytest.param("张三@例子.中国", EMAIL, id="email-idn"),
+        pytest.param("user@bücher.de", EMAIL, id="email-idn-domain"),
+        pytest.param("li@xn--fsqu00a.xn--fiqs8s", EMAIL, id="email-punycode"),
+        pytest.param(
+            "４１１１ １１１１ １１１１ １１１１", BANK_CARD, id="card-full-width"
+        ),
+        pytest.param("4111.1111.1111.1111", BANK_CARD, id="card-dotted"),
+        pytest.param("110105 19491231 002X", ID_NUMBER, id="id-number-spaced"),
+    ],
+)
+def test_detects_personal_data_in_any_disguise(value, kind):
+    assert detect(value) == kind
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param(
+            "呼叫１３８１２３４５６７８，谢谢", "呼叫138****5678，谢谢", id="full-width"
+        ),
+        pytest.param("mail zhang%40example.com", "mail z***@example.com", id="percent"),
+        pytest.param("写信给 张三@例子.中国。", "写信给 张***@例子.中国。", id="idn"),
+        # Chinese text glued to an address in Chinese is taken for its local part.
+        pytest.param("写信给张三@例子.中国。", "写***@例子.中国。", id="idn-glued"),
+        pytest.param(
+            "Call (138) 1234-5678 now", "Call 138****5678 now", id="parentheses"
+        ),
+        pytest.param(
+            "zhang%2540example.com", "z***@example.com", id="percent-twice-normal-form"
+        ),
+    ],
+)
+def test_mask_text_masks_a_disguised_finding_and_keeps_the_text_around_it(
+    value, expected
+):
+    assert mask_text(value) == expected
+
+
+def test_mask_text_leaves_a_disguised_looking_value_without_findings_as_sent():
+    value = "订单（大）：ORD-２０２４０５０１-000123 100%"
+
+    assert mask_text(value) == value
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "masked"),
+    [
+        pytest.param(13812345678, PHONE, "138****5678", id="phone"),
+        pytest.param(13812345678.0, PHONE, "138****5678", id="phone-float"),
+        pytest.param(-13812345678, PHONE, "138****5678", id="phone-negative"),
+        pytest.param(4111111111111111, BANK_CARD, "**** **** **** 1111", id="card"),
+        pytest.param(440305199003071156, ID_NUMBER, "440***********1156", id="id"),
+        pytest.param(1714567890123, None, None, id="millisecond-timestamp"),
+        pytest.param(99, None, None, id="small"),
+    ],
+)
+def test_a_json_number_is_judged_by_its_digits(value, kind, masked):
+    assert (detect_number(value), mask_number(value)) == (kind, masked)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("1( " * 34_000, id="digit-parenthesis-space"),
+        pytest.param("1." * 51_200, id="dotted-digits"),
+        pytest.param("1 - " * 25_600, id="spaced-hyphens"),
+        pytest.param("１" * 102_400, id="full-width-digits"),
+        pytest.param("%31" * 34_000, id="percent-encoded-digits"),
+        pytest.param("张@" * 51_200, id="wide-at-alternating"),
+        pytest.param("张" * 102_400 + "@", id="long-wide-local-part"),
+    ],
+)
+def test_hostile_disguised_input_is_scanned_and_masked_in_bounded_time(value):
+    # Catches a catastrophic (super-linear) pattern, not a speed regression (see bench/).
+    started = time.perf_counter()
+    mask_text(value)
+    elapsed = time.perf_counter() - started
+
+    assert elapsed < 2.0

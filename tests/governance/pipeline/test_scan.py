@@ -11,7 +11,13 @@ import random
 import pytest
 
 from governance.pipeline.privacy import find, find_without_gate
-from governance.pipeline.scan import container_may_hold, may_hold
+from governance.pipeline.scan import (
+    MAX_STRINGS,
+    Spot,
+    container_may_hold,
+    may_hold,
+    spots,
+)
 
 # Characters the number detector's boundaries and separators turn on, and a few others.
 ALPHABET = "0123456789" * 4 + "+- ._@aZX/:\"'(,"
@@ -94,3 +100,32 @@ def test_whatever_the_detectors_find_in_a_container_passes_the_gate():
 
     assert flagged
     assert [value for value in flagged if not container_may_hold({"k": [value]})] == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param({"note": "１３８１２３４５６７８"}, id="full-width-digits"),
+        pytest.param({"note": "zhang%40example.com"}, id="percent-encoded-at"),
+        pytest.param({"note": "138.1234.5678"}, id="dotted"),
+        pytest.param({"to": 13812345678}, id="json-number"),
+        pytest.param({"１３８１２３４５６７８": 1}, id="full-width-key"),
+    ],
+)
+def test_a_container_passes_the_gate_when_it_holds_a_disguised_value(value):
+    assert container_may_hold(value)
+
+
+def test_a_container_of_chinese_text_without_numbers_is_stopped():
+    # Regression (speed): text that is not ASCII is judged in its normal form, not walked.
+    assert not container_may_hold({"商品": "夏季（新款）", "规格": ["红色，大号"]})
+
+
+def test_the_spots_of_a_container_are_its_strings_keys_and_long_numbers():
+    value = {"who": {"13812345678": "x"}, "n": [3, 13912345678], "ok": True}
+
+    assert spots(value, ("extra",), {}, depth=1, budget=[MAX_STRINGS]) == [
+        Spot(("extra", "who", "13812345678"), "13812345678", True),
+        Spot(("extra", "who", "13812345678"), "x", False),
+        Spot(("extra", "n", "1"), "13912345678", False),
+    ]

@@ -501,6 +501,92 @@ def test_an_undeclared_field_of_a_closed_object_is_scanned():
     assert ("personal_data", "phone", "/properties/limits/note") in _found(verdict)
 
 
+@pytest.mark.parametrize(
+    ("message", "found"),
+    [
+        pytest.param(
+            _track(_order(), event=f"Call {PHONE}"),
+            ("phone", "/event", "the event or page name"),
+            id="event-name",
+        ),
+        pytest.param(
+            {**_track(_order()), "type": "page", "name": f"Contact {PHONE}"},
+            ("phone", "/name", "the event or page name"),
+            id="page-name",
+        ),
+        pytest.param(
+            _track(_order(), context={"app": {"version": "4111111111111111"}}),
+            ("bank_card", "/context/app/version", "the app version"),
+            id="card-as-app-version",
+        ),
+        pytest.param(
+            _track(_order(**{PHONE: 1})),
+            ("phone", "/properties/138****5678", "a property key"),
+            id="property-key",
+        ),
+        pytest.param(
+            _track(_order(extra={"who": {"１３８１２３４５６７８": "x"}})),
+            ("phone", "/properties/extra/who/138****5678", "a property key"),
+            id="nested-full-width-key",
+        ),
+        pytest.param(
+            _track(_order(extra={"to": int(PHONE)})),
+            ("phone", "/properties/extra/to", "a property not classed personal"),
+            id="nested-json-number",
+        ),
+        pytest.param(
+            _track(_order(contact=float(PHONE))),
+            ("phone", "/properties/contact", "a property not classed personal"),
+            id="json-float",
+        ),
+        pytest.param(
+            _track(_order(note="mail zhang%40example.com")),
+            ("email", "/properties/note", "a property not classed personal"),
+            id="percent-encoded-email",
+        ),
+    ],
+)
+def test_personal_data_anywhere_the_sample_names_or_holds_it_is_reported_masked(
+    message, found
+):
+    verdict = _judge(message)
+
+    kind, path, place = found
+    assert [v for v in verdict.violations if v.kind == "personal_data"] == [
+        Violation(
+            kind="personal_data",
+            keyword=kind,
+            path=path,
+            message=f"Looks like a {kind.replace('_', ' ')} in {place}.",
+        )
+    ]
+
+
+def test_a_verdict_names_the_event_and_version_masked():
+    message = _track(
+        _order(**{PHONE: 1}),
+        event=f"Call {PHONE}",
+        context={"app": {"version": "4111111111111111"}},
+    )
+
+    verdict = _judge(message)
+
+    assert (verdict.event_name, verdict.app_version, verdict.planned) == (
+        "Call 138****5678",
+        "**** **** **** 1111",
+        False,
+    )
+    assert ("/properties/138****5678", "integer") in verdict.types
+
+
+def test_a_phone_number_as_a_declared_key_is_looked_up_unmasked():
+    plan = compiled(snapshot(event(f"Call {PHONE}")))
+
+    verdict = _judge(_track({}, event=f"Call {PHONE}"), plan)
+
+    assert (verdict.planned, verdict.event_name) == (True, "Call 138****5678")
+
+
 def test_identify_traits_are_not_searched_for_personal_data():
     message = {"type": "identify", "userId": "u-1", "messageId": "m-1"}
     verdict = _judge({**message, "traits": {"phone": PHONE}})
@@ -743,6 +829,11 @@ def test_the_event_name_of_other_calls(message, event_name):
         ),
         pytest.param(("properties", "城市"), "/properties/城市", id="unicode"),
         pytest.param(("x" * 400,), "/" + "x" * 299, id="cut-to-300"),
+        pytest.param(
+            ("properties", "13812345678", "tel:+86 139 1234 5678"),
+            "/properties/138****5678/tel:+86 139****5678",
+            id="personal-keys-masked",
+        ),
     ],
 )
 def test_pointer_is_an_rfc_6901_json_pointer(parts, expected):
