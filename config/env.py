@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import hmac
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -53,3 +57,36 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_fernet_keys(name: str, *, derive_from: str | None) -> list[str]:
+    """Comma-separated Fernet keys (URL-safe base64 of 32 random bytes), refused at start when
+    malformed. Unset: one key derived from `derive_from` (a secret such as SECRET_KEY), or
+    ImproperlyConfigured when `derive_from` is None (production demands the keys)."""
+    keys = env_list(name, default=[])
+    if not keys:
+        if derive_from is None:
+            env_required(name)
+        return [derived_fernet_key(str(derive_from), purpose=name)]
+    for position, key in enumerate(keys, start=1):
+        if not _is_fernet_key(key):
+            # The key itself is never printed: it is a secret.
+            msg = (
+                f"{name}: key {position} is not a Fernet key (URL-safe base64 of 32 "
+                "bytes; see the README)."
+            )
+            raise ImproperlyConfigured(msg)
+    return keys
+
+
+def derived_fernet_key(secret: str, *, purpose: str) -> str:
+    """A Fernet key derived from a secret (HMAC-SHA256 keyed by it, over `purpose`)."""
+    digest = hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii")
+
+
+def _is_fernet_key(key: str) -> bool:
+    try:
+        return len(base64.urlsafe_b64decode(key.encode("ascii"))) == 32
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        return False

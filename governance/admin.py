@@ -17,7 +17,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from governance.dead_letters import BrokerUnavailable, replay_dead_letters
+from governance.dead_letters import (
+    BrokerUnavailable,
+    masked_preview,
+    replay_dead_letters,
+)
 from governance.models import (
     DeadLetterBatch,
     LastSeen,
@@ -163,6 +167,7 @@ class DeadLetterBatchAdmin(ReadOnlyAdmin):
     list_display = [
         "batch_id",
         "source",
+        "endpoint",
         "error",
         "attempts",
         "failed_at",
@@ -170,9 +175,32 @@ class DeadLetterBatchAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["replayed_at", "source"]
     search_fields = ["batch_id", "error"]
-    readonly_fields = ["traceback"]
-    exclude = ["payload"]
+    # Metadata and a masked preview only: the batch itself is sealed (see dead_letters.py).
+    fields = (
+        "batch_id",
+        "source",
+        "endpoint",
+        "received_at",
+        "body_size",
+        "error",
+        "attempts",
+        "failed_at",
+        "replayed_at",
+        "preview",
+        "traceback",
+    )
+    readonly_fields = fields
     actions = ["replay"]
+
+    @admin.display(description=_("masked preview"))
+    def preview(self, row: DeadLetterBatch) -> StrOrPromise:
+        shown = masked_preview(row)
+        if shown is None:
+            return _(
+                "No key in DEAD_LETTER_KEYS opens this batch; it cannot be shown or "
+                "replayed until its key is configured again."
+            )
+        return pretty_json(shown)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Replaying is the one change an operator makes here.
@@ -181,7 +209,7 @@ class DeadLetterBatchAdmin(ReadOnlyAdmin):
     @admin.action(description=_("Replay the selected batches"))
     def replay(self, request: HttpRequest, queryset: QuerySet[DeadLetterBatch]) -> None:
         try:
-            count = replay_dead_letters(queryset.order_by("failed_at"))
+            replay = replay_dead_letters(queryset.order_by("failed_at"))
         except BrokerUnavailable:
             self.message_user(
                 request,
@@ -194,8 +222,24 @@ class DeadLetterBatchAdmin(ReadOnlyAdmin):
             ngettext(
                 "%(count)d batch is back on the queue.",
                 "%(count)d batches are back on the queue.",
-                count,
+                replay.replayed,
             )
-            % {"count": count},
+            % {"count": replay.replayed},
             messages.SUCCESS,
         )
+        if replay.unreadable:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d batch could not be opened with the configured keys "
+                    "(DEAD_LETTER_KEYS) and stays pending: %(ids)s",
+                    "%(count)d batches could not be opened with the configured keys "
+                    "(DEAD_LETTER_KEYS) and stay pending: %(ids)s",
+                    len(replay.unreadable),
+                )
+                % {
+                    "count": len(replay.unreadable),
+                    "ids": ", ".join(replay.unreadable),
+                },
+                messages.ERROR,
+            )

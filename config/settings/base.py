@@ -15,7 +15,7 @@ import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_fernet_keys, env_int, env_list, env_str
 
 # Django's generic classes take type arguments at run time too: `admin.ModelAdmin[Event]`.
 django_stubs_ext.monkeypatch()
@@ -205,6 +205,11 @@ SAMPLES_PER_BATCH_EVENT = env_int("SAMPLES_PER_BATCH_EVENT", default=3)
 SAMPLES_INTERVAL_SECONDS = env_int("SAMPLES_INTERVAL_SECONDS", default=1)
 # A repeated messageId from the same source is counted once within this window.
 DEDUPE_WINDOW_SECONDS = env_int("DEDUPE_WINDOW_SECONDS", default=24 * 3600)
+# Dead letters (batches that failed for good) are stored encrypted and purged after this many
+# days. The keys: comma-separated Fernet keys, the first seals and every one opens (rotation);
+# unset, one key derived from SECRET_KEY. Production demands its own (README: Dead letters).
+DEAD_LETTER_KEYS = env_fernet_keys("DEAD_LETTER_KEYS", derive_from=SECRET_KEY)
+DEAD_LETTER_RETENTION_DAYS = env_int("DEAD_LETTER_RETENTION_DAYS", default=30)
 
 # ---------------------------------------------------------------------------
 # Authentication — https://docs.djangoproject.com/en/5.2/topics/auth/passwords/

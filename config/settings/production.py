@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from config.env import env_bool, env_int, env_required
+from config.env import env_bool, env_fernet_keys, env_int, env_required
 from config.settings.base import *  # noqa: F403
 
 SECRET_KEY = env_required("SECRET_KEY")
+# Dead letters are sealed with keys of their own: never derived from SECRET_KEY here, so a
+# leaked or rotated SECRET_KEY neither opens nor loses them.
+DEAD_LETTER_KEYS = env_fernet_keys("DEAD_LETTER_KEYS", derive_from=None)
 DEBUG = False
 
 # ---------------------------------------------------------------------------

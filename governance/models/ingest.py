@@ -60,7 +60,12 @@ class SeenMessage(models.Model):
 
 
 class DeadLetterBatch(models.Model):
-    """A batch that kept failing: kept whole, listed in the admin, re-playable, never dropped."""
+    """A batch that kept failing: kept sealed for replay, listed in the admin by its metadata.
+
+    The batch itself (its body may hold any personal data a client sent) is stored only as a
+    token sealed with DEAD_LETTER_KEYS (`governance.pipeline.sealing`); the error and traceback
+    are masked. Purged DEAD_LETTER_RETENTION_DAYS after it failed, replayed or not.
+    """
 
     batch_id = models.UUIDField(_("batch"), unique=True)
     source = models.ForeignKey(
@@ -70,7 +75,11 @@ class DeadLetterBatch(models.Model):
         related_name="+",
         verbose_name=_("source"),
     )
-    payload = models.JSONField(_("payload"))
+    endpoint = models.CharField(_("endpoint"), max_length=16, blank=True)
+    received_at = models.DateTimeField(_("received"), null=True, blank=True)
+    body_size = models.PositiveIntegerField(_("body size (characters)"), default=0)
+    # The whole batch as the collector enqueued it, as a Fernet token.
+    sealed_payload = models.TextField(_("sealed payload"), editable=False)
     error = models.CharField(_("error"), max_length=500)
     traceback = models.TextField(_("traceback"), blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=1)
@@ -86,6 +95,8 @@ class DeadLetterBatch(models.Model):
             models.Index(
                 fields=["replayed_at", "failed_at"], name="dead_letter_pending"
             ),
+            # The retention purge: WHERE failed_at < cutoff.
+            models.Index(fields=["failed_at"], name="dead_letter_age"),
         ]
 
     def __str__(self) -> str:

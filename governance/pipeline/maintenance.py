@@ -1,4 +1,5 @@
-"""The periodic purge: expired dedupe rows and batch marks, old and surplus recent samples."""
+"""The periodic purge: expired dedupe rows and batch marks, old and surplus recent samples,
+and dead letters past their retention."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
-from governance.models import ProcessedBatch, RecentSample, SeenMessage
+from governance.models import DeadLetterBatch, ProcessedBatch, RecentSample, SeenMessage
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,10 @@ def purge() -> dict[str, int]:
             received_at__lt=now - timedelta(days=settings.SAMPLES_RETENTION_DAYS)
         ).delete()[0],
         "surplus_samples": trim_samples(keep=settings.SAMPLES_PER_EVENT),
+        # Replayed or not: a batch body may hold personal data, and is not kept for ever.
+        "dead_letters": DeadLetterBatch.objects.filter(
+            failed_at__lt=now - timedelta(days=settings.DEAD_LETTER_RETENTION_DAYS)
+        ).delete()[0],
     }
     logger.info("pipeline.purge %s", " ".join(f"{k}={v}" for k, v in deleted.items()))
     return deleted

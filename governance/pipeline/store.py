@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -32,6 +33,7 @@ from governance.models import (
     ViolationCount,
     WindowCount,
 )
+from governance.pipeline import privacy, sealing
 from governance.pipeline.aggregate import (
     EXAMPLES_PER_VIOLATION,
     BatchFold,
@@ -267,20 +269,38 @@ def _write_samples(plan_id: int, source_id: int, fold: BatchFold) -> None:
 def record_dead_letter(
     batch: dict[str, Any], *, error: str, traceback: str, attempts: int
 ) -> DeadLetterBatch:
-    """Keep a batch that failed for good, whole, for listing and replay."""
+    """Keep a batch that failed for good, whole but sealed, for listing and replay.
+
+    Only its metadata is readable: the batch is sealed with DEAD_LETTER_KEYS, and the error
+    and traceback (which may quote a value) are masked.
+    """
     letter, _ = DeadLetterBatch.objects.update_or_create(
         batch_id=batch["batch_id"],
         defaults={
             "source_id": batch.get("source_id"),
-            "payload": batch,
-            "error": error[:500],
-            "traceback": traceback[-20000:],
+            "endpoint": str(batch.get("endpoint", ""))[:16],
+            "received_at": _received_at(batch.get("received_at")),
+            "body_size": len(str(batch.get("body", ""))),
+            "sealed_payload": sealing.seal(batch, keys=settings.DEAD_LETTER_KEYS),
+            # Masked first, cut after: a cut must never leave part of a number unmasked.
+            "error": privacy.mask_text(error)[:500],
+            "traceback": privacy.mask_text(traceback)[-20000:],
             "attempts": attempts,
             "failed_at": timezone.now(),
             "replayed_at": None,
         },
     )
     return letter
+
+
+def _received_at(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def _dt(value: datetime) -> Any:

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_required
+from config.env import (
+    derived_fernet_key,
+    env_bool,
+    env_fernet_keys,
+    env_int,
+    env_list,
+    env_required,
+)
+
+NEW_KEY = Fernet.generate_key().decode()
+OLD_KEY = Fernet.generate_key().decode()
 
 
 @pytest.mark.parametrize(
@@ -45,3 +56,34 @@ def test_production_secret_is_required(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(ImproperlyConfigured, match="SECRET_KEY must be set"):
         env_required("SECRET_KEY")
+
+
+def test_fernet_keys_are_read_in_order(monkeypatch):
+    monkeypatch.setenv("KEYS", f"{NEW_KEY}, {OLD_KEY}")
+
+    assert env_fernet_keys("KEYS", derive_from=None) == [NEW_KEY, OLD_KEY]
+
+
+def test_a_malformed_fernet_key_stops_the_process_without_printing_it(monkeypatch):
+    monkeypatch.setenv("KEYS", f"{NEW_KEY},secret-but-short")
+
+    with pytest.raises(ImproperlyConfigured, match="KEYS: key 2 is not") as error:
+        env_fernet_keys("KEYS", derive_from=None)
+    assert "secret-but-short" not in str(error.value)
+
+
+def test_unset_fernet_keys_are_derived_from_the_secret_given(monkeypatch):
+    monkeypatch.delenv("KEYS", raising=False)
+
+    keys = env_fernet_keys("KEYS", derive_from="s3cret")
+
+    assert keys == [derived_fernet_key("s3cret", purpose="KEYS")]
+    assert keys != env_fernet_keys("KEYS", derive_from="another")
+    Fernet(keys[0])
+
+
+def test_unset_fernet_keys_are_required_when_nothing_may_be_derived(monkeypatch):
+    monkeypatch.delenv("KEYS", raising=False)
+
+    with pytest.raises(ImproperlyConfigured, match="KEYS must be set"):
+        env_fernet_keys("KEYS", derive_from=None)

@@ -14,6 +14,7 @@ from governance.models import (
     ViolationCount,
     WindowCount,
 )
+from governance.pipeline.store import record_dead_letter
 from tests.factories import SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,11 @@ def rows():
         examples=[{"properties": {"price": "12"}}],
     )
     letter = DeadLetterBatch.objects.create(
-        batch_id=uuid.uuid4(), source=source, payload={}, error="boom", failed_at=now
+        batch_id=uuid.uuid4(),
+        source=source,
+        sealed_payload="",
+        error="boom",
+        failed_at=now,
     )
     return {"violationcount": violation.pk, "deadletterbatch": letter.pk}
 
@@ -116,3 +121,39 @@ def test_a_sample_says_whether_it_is_deduplicated(admin_client, message_id, show
     page = admin_client.get(url).content.decode()
 
     assert shown in page
+
+
+def test_a_dead_letter_shows_its_metadata_and_a_masked_preview_only(admin_client):
+    source = SourceFactory()
+    body = '{"batch": [{"type": "track", "event": "Call 13807221732", "userId": "u"}]}'
+    letter = record_dead_letter(
+        {
+            "batch_id": str(uuid.uuid4()),
+            "source_id": source.id,
+            "plan_id": source.plan_id,
+            "endpoint": "batch",
+            "received_at": "2024-05-18T01:32:17+00:00",
+            "body": body,
+        },
+        error="ValueError: 13807221732",
+        traceback="",
+        attempts=6,
+    )
+    url = reverse("admin:governance_deadletterbatch_change", args=[letter.pk])
+
+    page = admin_client.get(url).content.decode()
+
+    assert "Call 138****1732" in page
+    assert "13807221732" not in page
+    assert letter.sealed_payload not in page
+    assert 'name="error"' not in page  # shown, not editable
+
+
+def test_a_dead_letter_no_key_opens_says_so(admin_client, rows):
+    url = reverse(
+        "admin:governance_deadletterbatch_change", args=[rows["deadletterbatch"]]
+    )
+
+    page = admin_client.get(url).content.decode()
+
+    assert "No key in DEAD_LETTER_KEYS opens this batch" in page

@@ -1,4 +1,5 @@
-"""Run the periodic purge now: expired dedupe rows and marks, old and surplus samples."""
+"""Run the periodic purge now: expired dedupe rows and marks, old and surplus samples, and
+dead letters past their retention."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from governance.pipeline.maintenance import purge
 
 class Command(BaseCommand):
     help = (
-        "Delete expired dedupe rows, old batch marks and old or surplus recent samples."
+        "Delete expired dedupe rows, old batch marks, old or surplus recent samples and "
+        "dead letters older than DEAD_LETTER_RETENTION_DAYS."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:

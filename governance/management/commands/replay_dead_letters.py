@@ -36,8 +36,16 @@ class Command(BaseCommand):
                 )
             return
         try:
-            count = replay_dead_letters(letters)
+            replay = replay_dead_letters(letters)
         except BrokerUnavailable as error:
             msg = f"The broker did not take the batches: {error}"
             raise CommandError(msg) from error
-        self.stdout.write(self.style.SUCCESS(f"Replayed {count} batch(es)."))
+        self.stdout.write(self.style.SUCCESS(f"Replayed {replay.replayed} batch(es)."))
+        for batch_id in replay.unreadable:
+            self.stderr.write(
+                f"{batch_id}: no key in DEAD_LETTER_KEYS opens this batch; it stays "
+                "pending until its key is configured again or the purge removes it."
+            )
+        if replay.unreadable:
+            msg = f"{len(replay.unreadable)} batch(es) could not be opened."
+            raise CommandError(msg)

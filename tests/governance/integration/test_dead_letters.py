@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from governance.collector.enqueue import enqueue_batch
-from governance.dead_letters import pending_dead_letters, replay_dead_letters
+from governance.dead_letters import (
+    open_letter,
+    pending_dead_letters,
+    replay_dead_letters,
+)
 from governance.models import DeadLetterBatch, ProcessedBatch
 from governance.pipeline.store import record_dead_letter
 from tests.governance.integration.plans import VIEWED, VIEWED_PROPERTIES
@@ -37,7 +41,11 @@ def test_an_unreadable_batch_becomes_a_dead_letter_and_the_worker_goes_on(
     wait_for(lambda: received(source) == 3, timeout=30, what="the good batch counted")
     wait_for(lambda: broker.queued() == 0, timeout=30, what="both batches acknowledged")
     letter = DeadLetterBatch.objects.get()
-    assert (letter.payload, letter.attempts, letter.replayed_at) == (broken, 1, None)
+    assert (open_letter(letter), letter.attempts, letter.replayed_at) == (
+        broken,
+        1,
+        None,
+    )
     assert "Malformed JSON at byte 27" in letter.error
     assert worker.alive()
 
@@ -49,8 +57,8 @@ def test_a_replayed_dead_letter_is_counted_once(services, broker, source):
         batch, error="OperationalError: database is locked", traceback="", attempts=6
     )
 
-    assert replay_dead_letters(pending_dead_letters()) == 1
-    enqueue_batch(DeadLetterBatch.objects.get().payload)
+    assert replay_dead_letters(pending_dead_letters()).replayed == 1
+    enqueue_batch(open_letter(DeadLetterBatch.objects.get()))
 
     wait_for(
         lambda: received(source) == 5, timeout=30, what="the replayed batch counted"

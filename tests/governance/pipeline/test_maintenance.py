@@ -1,15 +1,23 @@
-"""The periodic purge: expired dedupe rows and batch marks, old and surplus recent samples."""
+"""The periodic purge: expired dedupe rows and batch marks, old and surplus recent samples,
+dead letters past their retention."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.conf import settings
 
-from governance.models import ProcessedBatch, RecentSample, SeenMessage
+from governance.models import (
+    DeadLetterBatch,
+    ProcessedBatch,
+    RecentSample,
+    SeenMessage,
+)
 from governance.pipeline.maintenance import BATCH_MARK_DAYS, purge, trim_samples
+from governance.pipeline.store import record_dead_letter
 from tests.factories import (
     PlanFactory,
     ProcessedBatchFactory,
@@ -45,6 +53,10 @@ def test_purge_deletes_exactly_what_has_aged_out(source, now):
     kept_mark = ProcessedBatchFactory(source=source, processed_at=now - marks)
     RecentSampleFactory(source=source, received_at=now - retention - SECOND)
     kept_sample = RecentSampleFactory(source=source, received_at=now - retention)
+    letters = timedelta(days=settings.DEAD_LETTER_RETENTION_DAYS)
+    _dead_letter(source, failed_at=now - letters - SECOND, replayed=True)
+    _dead_letter(source, failed_at=now - letters - SECOND, replayed=False)
+    kept_letter = _dead_letter(source, failed_at=now - letters, replayed=False)
 
     deleted = purge()
 
@@ -53,12 +65,30 @@ def test_purge_deletes_exactly_what_has_aged_out(source, now):
         "batch_marks": 1,
         "old_samples": 1,
         "surplus_samples": 0,
+        "dead_letters": 2,
     }
     assert list(SeenMessage.objects.values_list("id", flat=True)) == [kept_digest.id]
     assert list(ProcessedBatch.objects.values_list("batch_id", flat=True)) == [
         kept_mark.batch_id
     ]
     assert list(RecentSample.objects.values_list("id", flat=True)) == [kept_sample.id]
+    assert list(DeadLetterBatch.objects.values_list("id", flat=True)) == [
+        kept_letter.id
+    ]
+
+
+def _dead_letter(source, *, failed_at, replayed):
+    """A dead letter that failed at `failed_at` (replayed then, or still pending)."""
+    letter = record_dead_letter(
+        {"batch_id": str(uuid.uuid4()), "source_id": source.id, "body": "{}"},
+        error="boom",
+        traceback="",
+        attempts=6,
+    )
+    letter.failed_at = failed_at
+    letter.replayed_at = failed_at if replayed else None
+    letter.save()
+    return letter
 
 
 def test_purge_trims_each_event_to_the_configured_number_of_samples(source, now):
@@ -77,6 +107,7 @@ def test_purge_of_an_empty_store_deletes_nothing(now):
         "batch_marks": 0,
         "old_samples": 0,
         "surplus_samples": 0,
+        "dead_letters": 0,
     }
 
 

@@ -174,7 +174,9 @@ def test_a_dead_letter_of_a_poisoned_batch_is_counted_on_replay(source, monkeypa
         lambda payload: replayed.append(payload),
     )
 
-    assert replay_dead_letters(DeadLetterBatch.objects.filter(pk=letter.pk)) == 1
+    replay = replay_dead_letters(DeadLetterBatch.objects.filter(pk=letter.pk))
+
+    assert (replay.replayed, replay.unreadable) == (1, ())
     result = process_batch(replayed[0])
 
     assert (result.samples, result.counted) == (10, 10)

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from governance.dead_letters import open_letter
 from governance.models import (
     DeadLetterBatch,
     LastSeen,
@@ -246,7 +247,7 @@ BATCH = {
 }
 
 
-def test_a_dead_letter_keeps_the_whole_payload(source):
+def test_a_dead_letter_keeps_the_whole_payload_sealed(source):
     batch = {**BATCH, "source_id": source.id}
 
     letter = store.record_dead_letter(
@@ -254,14 +255,34 @@ def test_a_dead_letter_keeps_the_whole_payload(source):
     )
 
     letter.refresh_from_db()
-    assert letter.payload == batch
+    assert open_letter(letter) == batch
+    assert "下单" not in letter.sealed_payload
     assert (letter.source_id, letter.error, letter.traceback, letter.attempts) == (
         source.id,
         "ValueError: boom",
         "Traceback…",
         5,
     )
+    assert (letter.endpoint, letter.received_at, letter.body_size) == (
+        "batch",
+        datetime(2024, 5, 18, 1, 32, 17, tzinfo=UTC),
+        len(batch["body"]),
+    )
     assert str(letter.batch_id) == batch["batch_id"]
+
+
+def test_a_dead_letter_masks_personal_data_in_its_error_and_traceback():
+    letter = store.record_dead_letter(
+        BATCH,
+        error="ValueError: '13812345678' is not a price",
+        traceback="Traceback…\nValueError: '13812345678' is not a price",
+        attempts=1,
+    )
+
+    assert (letter.error, letter.traceback) == (
+        "ValueError: '138****5678' is not a price",
+        "Traceback…\nValueError: '138****5678' is not a price",
+    )
 
 
 def test_a_dead_letter_keeps_the_end_of_a_long_traceback_and_cuts_the_error():
