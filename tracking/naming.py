@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tracking.patterns import compile_pattern
+from tracking.patterns import UnsafePatternError, compile_pattern
 
 SNAKE_CASE = "snake_case"
 CAMEL_CASE = "camel_case"
@@ -38,7 +38,13 @@ def follows_convention(key: str, convention: str, custom_regex: str = "") -> boo
     if convention == CUSTOM:
         if not custom_regex:
             return True
-        return compile_pattern(custom_regex).fullmatch(key) is not None
+        try:
+            compiled = compile_pattern(custom_regex)
+        except UnsafePatternError:
+            # Stored before the guard refused it (an import, an older rule): it constrains
+            # nothing, and the plan checks report the regex itself (`naming_regex_invalid`).
+            return True
+        return compiled.fullmatch(key) is not None
     return _BUILT_IN[convention].fullmatch(key) is not None
 
 

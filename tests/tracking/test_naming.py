@@ -50,6 +50,11 @@ def test_custom_convention_must_match_the_whole_key():
     )
 
 
+def test_a_stored_custom_regex_the_guard_now_refuses_constrains_nothing():
+    # Saved before the backtracking rules: editing an event must not crash on it.
+    assert naming.follows_convention("Order Paid", naming.CUSTOM, r"^[a-z]+[a-z_]*$")
+
+
 @pytest.mark.parametrize(
     ("a", "b"),
     [

@@ -2,8 +2,11 @@
 
 A property's `pattern` is evaluated on every live sample, by our workers and by validators we do
 not control (the reference `jsonschema` package, SDK-side checks in generated code). A pattern is
-accepted only if RE2 compiles it, so we can always evaluate it in linear time, and if it has no
-nested unbounded repetition such as `(a+)+`, which makes backtracking engines run for hours.
+accepted only if RE2 compiles it, so we can always evaluate it in linear time, and if a
+backtracking engine (browsers, Node, Python's `re`) also matches it in linear time: no repeat
+that can read the same text in two ways, like `(a+)+` or `(a|aa)+`, which run for hours, and no
+two repeats that can share the same text, like `\\d+\\d+`, which run for seconds on a long
+value (`tracking.patterns.backtracking` has the rules).
 """
 
 from __future__ import annotations
@@ -15,6 +18,20 @@ from typing import Any
 
 import re2
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tracking.patterns.backtracking import (
+    EXPONENTIAL_NESTED,
+    EXPONENTIAL_OVERLAP,
+    MANY_WAYS,
+    POLYNOMIAL,
+    RESCANNING,
+    TOO_COMPLEX,
+    Hazard,
+    find_hazard,
+)
+from tracking.patterns.counting import MAX_WAYS
+from tracking.patterns.syntax import UnsupportedSyntax
 
 MAX_PATTERN_LENGTH = 1000
 
@@ -25,10 +42,6 @@ _OPTIONS.log_errors = False
 # ECMA-262 in browsers and SDKs, Python's `re` in the reference validator. Unicode classes such
 # as \p{Han} and inline flags such as (?i) are not understood by all of them.
 _NOT_PORTABLE = re.compile(r"\\[pP]|\(\?[a-zA-Z]")
-
-# A repeat bounded this high backtracks as badly as an unbounded one when nested.
-_LARGE_REPEAT = 100
-_REPEATS = {sre_parse.MAX_REPEAT, sre_parse.MIN_REPEAT, sre_parse.POSSESSIVE_REPEAT}
 
 
 class UnsafePatternError(ValueError):
@@ -43,7 +56,22 @@ def compile_pattern(pattern: str) -> Any:
 
 
 def check_pattern(pattern: str) -> None:
-    """Raise UnsafePatternError unless the pattern is short, RE2-compatible and not nested."""
+    """Raise UnsafePatternError unless the pattern is short, portable, RE2-compatible and
+    matched in linear time by backtracking engines too."""
+    _check_syntax(pattern)
+    try:
+        hazard = find_hazard(pattern)
+    except UnsupportedSyntax as exc:
+        msg = _(
+            "The pattern uses syntax that validators read differently, so it cannot be "
+            "checked for slow matching (%s)."
+        ) % (exc,)
+        raise UnsafePatternError(msg) from None
+    if hazard is not None:
+        raise UnsafePatternError(_explain(hazard))
+
+
+def _check_syntax(pattern: str) -> None:
     if len(pattern) > MAX_PATTERN_LENGTH:
         msg = _("The pattern is longer than %d characters.") % MAX_PATTERN_LENGTH
         raise UnsafePatternError(msg)
@@ -66,42 +94,52 @@ def check_pattern(pattern: str) -> None:
         )
         raise UnsafePatternError(msg)
     try:
-        tree = sre_parse.parse(pattern)
+        sre_parse.parse(pattern)
     except re.error as exc:
         msg = _("The pattern is not a valid regular expression (%s).") % (exc,)
         raise UnsafePatternError(msg) from None
-    if _has_nested_unbounded_repeat(list(tree), inside_unbounded=False):
-        msg = _(
-            "The pattern repeats a group that itself repeats without limit, like (a+)+; such "
-            "patterns can take hours to check on some inputs. Rewrite it without the nesting."
-        )
-        raise UnsafePatternError(msg)
 
 
-def _has_nested_unbounded_repeat(items: list[Any], *, inside_unbounded: bool) -> bool:
-    for op, av in items:
-        if op in _REPEATS:
-            low, high, body = av
-            unbounded = high == sre_parse.MAXREPEAT or high > _LARGE_REPEAT
-            if unbounded and inside_unbounded:
-                return True
-            if _has_nested_unbounded_repeat(
-                list(body), inside_unbounded=inside_unbounded or unbounded
-            ):
-                return True
-        elif op == sre_parse.SUBPATTERN:
-            if _has_nested_unbounded_repeat(
-                list(av[-1]), inside_unbounded=inside_unbounded
-            ):
-                return True
-        elif op == sre_parse.BRANCH:
-            for branch in av[1]:
-                if _has_nested_unbounded_repeat(
-                    list(branch), inside_unbounded=inside_unbounded
-                ):
-                    return True
-        elif op == sre_parse.ATOMIC_GROUP and _has_nested_unbounded_repeat(
-            list(av), inside_unbounded=inside_unbounded
-        ):
-            return True
-    return False
+def _explain(hazard: Hazard) -> str:
+    if hazard.rule == MANY_WAYS:
+        return str(_REFUSALS[MANY_WAYS]) % MAX_WAYS
+    parts = {f"part{i}": part for i, part in enumerate(hazard.parts)}
+    return str(_REFUSALS[hazard.rule]) % parts
+
+
+# Why a pattern that backtracks slowly is refused, one message per rule of `backtracking`.
+_REFUSALS = {
+    EXPONENTIAL_NESTED: gettext_lazy(
+        "“%(part0)s” repeats a group that itself repeats, like (a+)+, so a validator that "
+        "backtracks tries every way of sharing the text between the two repeats; such "
+        "patterns can take hours to check on some inputs. Rewrite it without the nesting, "
+        "e.g. a+ instead of (a+)+."
+    ),
+    EXPONENTIAL_OVERLAP: gettext_lazy(
+        "“%(part0)s” repeats a part that can match the same text in more than one way (its "
+        "alternatives or optional pieces overlap, as in (a|aa)+), so a validator that "
+        "backtracks tries every way; such patterns can take hours to check on some inputs. "
+        "Make the alternatives exclusive, e.g. a+ instead of (a|aa)+."
+    ),
+    POLYNOMIAL: gettext_lazy(
+        "“%(part0)s” and “%(part1)s” can match the same characters one after the other, so "
+        "a validator that backtracks tries every split point between them; on a long value "
+        "that takes seconds. Put something required between them that neither matches, or "
+        "merge them into one repeat."
+    ),
+    RESCANNING: gettext_lazy(
+        "The pattern does not start with ^, so a validator tries it from every position of "
+        "the value, and “%(part0)s” reads the rest of the value again each time before "
+        "failing; on a long value that takes seconds. Start the pattern with ^ if the value "
+        "must begin with it."
+    ),
+    MANY_WAYS: gettext_lazy(
+        "The pattern can match some values in more than %d different ways, which a "
+        "validator that backtracks tries one by one. Remove alternatives or optional parts "
+        "that match the same characters."
+    ),
+    TOO_COMPLEX: gettext_lazy(
+        "The pattern is too complex to check for slow matching. Simplify it, e.g. with "
+        "fewer nested or repeated groups."
+    ),
+}
