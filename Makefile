@@ -1,7 +1,7 @@
 # Two entry points for a fresh machine with Python 3.11+:
 #   make demo   set up, load the demo plan, print an admin login, then run the web server on
 #               http://127.0.0.1:8000, a Celery worker with beat and demo traffic until Ctrl-C
-#   make test   run the test layers (unit; integration when redis-server is installed and browser
+#   make test   run the test layers (unit and slow; integration when redis-server is installed and browser
 #               when Chromium is, both always under CI)
 
 PYTHON ?= python3
@@ -18,7 +18,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # The platform's certificate store, as pip uses: a proxy's own authority is trusted there.
 export UV_SYSTEM_CERTS := 1
 
-.PHONY: demo test unit integration browser lint install install-dev lock-upgrade
+.PHONY: demo test unit slow integration browser lint install install-dev lock-upgrade
 
 $(UV):
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,7 @@ demo: install
 	@echo "Open http://$(HOST):$(PORT)/admin/ and sign in with the login above; Ctrl-C stops it all."
 	$(BIN)/python manage.py run_demo --host $(HOST) --port $(PORT)
 
-test: install-dev lint unit integration browser
+test: install-dev lint unit slow integration browser
 
 lint:
 	$(BIN)/ruff check .
@@ -54,6 +54,10 @@ lint:
 
 unit:
 	$(BIN)/pytest -n auto
+
+# The exhaustive tables and corpora plain pytest leaves out (marker `slow`).
+slow:
+	$(BIN)/pytest -n auto -m slow
 
 # Integration tests start their own redis-server and Celery workers. pytest exits with 5 when no
 # test carries the marker, which is not a failure.

@@ -357,6 +357,7 @@ def _false_warnings(per_minute: float, config: DetectorConfig) -> int:
 DESIGN_DEFAULTS = {0.05: 0, 0.5: 1, 5: 3, 50: 5, 500: 0}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("per_minute", RATES)
 def test_the_design_thresholds_raise_this_many_false_warnings_in_a_clean_week(
     per_minute,
@@ -369,6 +370,7 @@ FIVE_SIGMA = replace(
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("per_minute", RATES)
 def test_with_a_five_sigma_warning_a_clean_week_raises_no_false_warning(per_minute):
     assert _false_warnings(per_minute, FIVE_SIGMA) == 0

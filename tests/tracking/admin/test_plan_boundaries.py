@@ -40,6 +40,9 @@ from tracking.admin.bases import SimpleHistoryAdmin
 from tracking.models import PlanMembership, Tag, TrackingPlan, issue_token
 from tracking.publishing import open_change_request, publish_version
 
+# Exhaustive: run by `make test` and CI, not by plain pytest.
+pytestmark = pytest.mark.slow
+
 OWN, OTHER = "own", "other"
 PLANS = (OWN, OTHER)
 

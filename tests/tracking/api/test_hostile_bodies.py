@@ -37,6 +37,9 @@ from tracking.models import (
 )
 from tracking.models import GlossaryTerm as Term
 
+# Exhaustive: run by `make test` and CI, not by plain pytest.
+pytestmark = pytest.mark.slow
+
 JSON = "application/json"
 WRITE_METHODS = ("post", "put", "patch", "delete")
 

@@ -17,6 +17,9 @@ import pytest
 from tracking.interchange import CSV, FORMATS, IGLU, NATIVE, SEGMENT, XLSX, export
 from tracking.models import Event
 
+# Exhaustive: run by `make test` and CI, not by plain pytest.
+pytestmark = pytest.mark.slow
+
 P = "/api/v1/plans/shop-app"
 Spoil = Callable[[bytes], bytes]
 
