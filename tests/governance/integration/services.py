@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import redis
+from django.conf import settings
 
 REPO = Path(__file__).resolve().parents[3]
 # How long a service may take to start, and a worker to finish its task on SIGTERM.
@@ -80,6 +81,8 @@ def service_env(
         CELERY_VISIBILITY_TIMEOUT="5",
         PIPELINE_PLAN_REFRESH_SECONDS="1",
         SECRET_KEY="integration-tests-only",
+        # The test process opens the dead letters the workers seal.
+        DEAD_LETTER_KEYS=",".join(settings.DEAD_LETTER_KEYS),
         VAR_DIR=str(var_dir),
         LOG_LEVEL="INFO",
         PYTHONUNBUFFERED="1",
